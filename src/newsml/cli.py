@@ -1,0 +1,142 @@
+"""The ``newsml`` command: a few verbs with the same flags, data on stdout, messages on stderr.
+
+Every expected failure (bad data, bad model, bad arguments) ends in one line on stderr and exit code 2.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .io import DataError
+from .modelfile import ModelError
+
+EXIT_USAGE = 2
+
+
+def _add_model(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", metavar="PATH", help="model file (default: the shipped model)")
+
+
+def _add_quiet(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(prog="newsml", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"newsml {__version__}")
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+
+    train = verbs.add_parser("train", help="train a model on labelled headlines",
+                             description="Train on CSV/TSV/JSONL files with headline (or title), region "
+                                         "and topic columns; write the model and its card (.json).")
+    train.add_argument("--data", action="append", metavar="FILE",
+                       help="training file; repeatable (default: the bundled corpus seeds/headlines.csv)")
+    train.add_argument("--out", metavar="PATH", default=None,
+                       help="model file to write (default: models/newsml.joblib)")
+    train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    train.add_argument("--cv", type=int, default=5, metavar="K",
+                       help="cross-validation folds for the card's metrics; 0 skips (default 5)")
+    _add_quiet(train)
+
+    evaluate = verbs.add_parser("evaluate", help="score a model on a labelled file")
+    evaluate.add_argument("file", help="CSV/TSV/JSONL with headline, region and topic")
+    _add_model(evaluate)
+    evaluate.add_argument("--plot", metavar="PNG", help="write confusion matrices (needs the 'plot' extra)")
+    evaluate.add_argument("--format", choices=("text", "json"), default="text")
+
+    label = verbs.add_parser("label", help="label headlines from a file or stdin",
+                             description="Label .txt (one headline a line), .csv, .tsv or .jsonl, "
+                                         "optionally .gz, or '-' for stdin. Every input row and column "
+                                         "is kept, in order; rows that cannot be labelled get an error.")
+    label.add_argument("file", help="input file or '-'")
+    label.add_argument("-o", "--output", metavar="PATH", help="output file (default: stdout)")
+    label.add_argument("--format", choices=("csv", "tsv", "jsonl"), help="output format (default: "
+                                                                          "from -o's extension, else csv)")
+    label.add_argument("--input-format", choices=("txt", "csv", "tsv", "jsonl"),
+                       help="input format (default: from the extension; stdin is txt)")
+    label.add_argument("--column", help="headline column (default: headline, title or text)")
+    _add_model(label)
+    label.add_argument("--top-k", type=int, default=0, metavar="K", help="also write the K best labels")
+    label.add_argument("--threshold", type=float, metavar="P",
+                       help="write 'uncertain' for a label scoring below P (the score is kept)")
+    label.add_argument("--strict", action="store_true", help="stop at the first bad row (exit 2)")
+    label.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    label.add_argument("--chunk-size", type=int, default=20_000, metavar="N", help=argparse.SUPPRESS)
+    label.add_argument("--prefix", default="", help="prefix for the added column names")
+    _add_quiet(label)
+    return parser
+
+
+def _train(args: argparse.Namespace) -> int:
+    from .modelfile import bundled_file
+    from .training import train
+
+    data = args.data or [str(bundled_file("headlines.csv"))]
+    out = args.out or str(Path("models") / "newsml.joblib")
+    if args.cv == 1 or args.cv < 0:
+        raise DataError("--cv", None, "folds must be 0 (skip) or at least 2")
+    model = train(data, out, seed=args.seed, folds=args.cv, show_progress=not args.quiet)
+    cv = model.card.get("cross_validation")
+    if cv:
+        for head in ("region", "topic"):
+            print(f"{head:6}  accuracy {cv[head]['accuracy']:.3f}  macro-F1 {cv[head]['macro_f1']:.3f}  "
+                  f"ECE {cv[head]['reliability']['ece']:.3f}   ({cv['folds']}-fold cross-validation)")
+    print(f"wrote {out} and {Path(out).with_suffix('.json')} "
+          f"({model.card['training_data']['rows']} headlines)", file=sys.stderr)
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from . import load_model
+    from .evaluate import evaluate, plot_confusions, text_report
+
+    model = load_model(args.model)
+    result = evaluate(model, args.file)
+    if args.format == "json":
+        print(json.dumps({k: v for k, v in result.items() if k != "confusion"}, indent=2))
+    else:
+        print(text_report(result))
+    if args.plot:
+        plot_confusions(result, args.plot)
+        print(f"wrote {args.plot}", file=sys.stderr)
+    return 0
+
+
+def _label(args: argparse.Namespace) -> int:
+    from .batch import label_file
+
+    if args.jobs < 1:
+        raise DataError(args.file, None, "--jobs must be at least 1")
+    label_file(args.file, args.output, column=args.column, input_format=args.input_format,
+               output_format_name=args.format, model_path=args.model, top_k=args.top_k,
+               threshold=args.threshold, strict=args.strict, jobs=args.jobs,
+               chunk_size=max(1, args.chunk_size), prefix=args.prefix, quiet=args.quiet)
+    return 0
+
+
+VERBS = {"train": _train, "evaluate": _evaluate, "label": _label}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one verb; return the exit code (0 fine, 2 bad input, 130 interrupted)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return VERBS[args.verb](args)
+    except (DataError, ModelError, ValueError, OSError) as exc:
+        print(f"newsml {args.verb}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"newsml {args.verb}: interrupted; no output written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,253 @@
+"""Reading headline files: plain text, CSV, TSV and JSONL, optionally gzipped, or standard input.
+
+Every problem is reported as a :class:`DataError` that names the file and the line, so the command line
+can print one line and exit 2 instead of a traceback. Files are read as a stream of rows, so a file of
+millions of headlines never has to fit in memory.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+HEADLINE_COLUMNS = ("headline", "title", "text")
+"""Column names taken as the headline, in order of preference, when none is given."""
+
+MAX_HEADLINE_CHARS = 2_000
+"""A longer 'headline' is almost always a broken row (a whole article, a missing quote)."""
+
+FORMATS = ("txt", "csv", "tsv", "jsonl")
+
+csv.field_size_limit(1 << 24)  # a malformed quote can swallow many lines; report it, don't crash
+
+
+class DataError(ValueError):
+    """Bad input data; ``str()`` is one line naming the file and, where known, the line."""
+
+    def __init__(self, source: str, line: int | None, message: str):
+        self.source, self.line, self.message = source, line, message
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class Row:
+    """One input record: its columns, where it started, and what is wrong with it (if anything)."""
+
+    fields: dict
+    line: int
+    error: str = ""
+
+
+def detect_format(path: str | Path, explicit: str | None = None) -> str:
+    """The format named by ``explicit`` or by the file's extension (``.gz`` looked through)."""
+    if explicit:
+        if explicit not in FORMATS:
+            raise DataError(str(path), None, f"unknown format {explicit!r}; use one of {', '.join(FORMATS)}")
+        return explicit
+    suffixes = [s.lower() for s in Path(str(path)).suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    ext = suffixes[-1].lstrip(".") if suffixes else ""
+    if ext in ("json", "ndjson"):
+        ext = "jsonl"
+    return ext if ext in FORMATS else "txt"
+
+
+def open_binary(path: str | Path) -> BinaryIO:
+    """The raw bytes of ``path`` ('-' is standard input), gunzipped when they are gzip."""
+    if str(path) == "-":
+        raw: BinaryIO = sys.stdin.buffer
+    else:
+        try:
+            raw = open(path, "rb")
+        except OSError as exc:
+            raise DataError(str(path), None, exc.strerror or str(exc)) from None
+    buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
+    if buffered.peek(2)[:2] == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=buffered)  # type: ignore[return-value]
+    return buffered
+
+
+def decoded_lines(stream: BinaryIO, source: str) -> Iterator[tuple[int, str, bool]]:
+    """``(line number, text, decoded cleanly)`` for each line of UTF-8 bytes.
+
+    A line that is not UTF-8 is passed on with replacement characters and ``False`` so that the caller
+    decides: labelling keeps the row and marks it, training stops with an error. UTF-16 and binary
+    files are refused up front, since every line of them would be garbage.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")
+    try:
+        head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise DataError(source, None, f"cannot read: {exc}") from None
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise DataError(source, 1, "file is UTF-16; save it as UTF-8")
+    if b"\x00" in head:
+        raise DataError(source, 1, "file looks binary (NUL bytes); expected UTF-8 text")
+    number = 0
+    try:
+        for number, raw in enumerate(stream, 1):
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8):]
+            try:
+                yield number, decoder().decode(raw, final=True), True
+            except UnicodeDecodeError:
+                yield number, raw.decode("utf-8", errors="replace"), False
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise DataError(source, number + 1, f"cannot read: {exc}") from None
+
+
+def _check_text(text: str) -> str:
+    if not text.strip():
+        return "blank headline"
+    if len(text) > MAX_HEADLINE_CHARS:
+        return f"headline longer than {MAX_HEADLINE_CHARS} characters"
+    return ""
+
+
+def _text_rows(lines: Iterator[tuple[int, str, bool]]) -> Iterator[Row]:
+    for number, text, clean in lines:
+        text = text.rstrip("\r\n")
+        yield Row({"headline": text}, number, "" if clean else "undecodable bytes (not UTF-8)")
+
+
+class _TrackedLines:
+    """Feeds decoded lines to ``csv.reader`` while remembering line numbers and undecodable lines."""
+
+    def __init__(self, lines: Iterator[tuple[int, str, bool]]):
+        self.lines, self.number, self.bad = lines, 0, set()
+
+    def __iter__(self) -> Iterator[str]:
+        for self.number, text, clean in self.lines:
+            if not clean:
+                self.bad.add(self.number)
+            yield text
+
+    def spoiled(self, start: int, end: int) -> bool:
+        """Whether any line in ``start..end`` was undecodable (and forget them)."""
+        hit = any(n in self.bad for n in range(start, end + 1))
+        self.bad.difference_update(range(start, end + 1))
+        return hit
+
+
+def _delimited_header(tracked: _TrackedLines, reader, source: str) -> list[str]:
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        return []
+    except csv.Error as exc:
+        raise DataError(source, 1, f"malformed header: {exc}") from None
+    if tracked.spoiled(1, tracked.number):
+        raise DataError(source, 1, "header has undecodable bytes (not UTF-8)")
+    if len(set(header)) != len(header):
+        raise DataError(source, 1, f"duplicate column names in header: {', '.join(header)}")
+    return header
+
+
+def _delimited_rows(tracked: _TrackedLines, reader, header: list[str]) -> Iterator[Row]:
+    start = tracked.number + 1
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield Row(dict.fromkeys(header, ""), start, f"malformed row: {exc}")
+            start = tracked.number + 1
+            continue
+        error = "undecodable bytes (not UTF-8)" if tracked.spoiled(start, tracked.number) else ""
+        if values and len(values) != len(header):
+            error = error or f"expected {len(header)} fields, got {len(values)}"
+        values = values[:len(header)] + [""] * (len(header) - len(values))
+        yield Row(dict(zip(header, values)), start, error)
+        start = tracked.number + 1
+
+
+def _jsonl_rows(lines: Iterator[tuple[int, str, bool]]) -> Iterator[Row]:
+    for number, text, clean in lines:
+        if not clean:
+            yield Row({}, number, "undecodable bytes (not UTF-8)")
+            continue
+        if not text.strip():
+            yield Row({}, number, "blank line")
+            continue
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield Row({}, number, f"malformed JSON: {exc.msg}")
+            continue
+        if not isinstance(value, dict):
+            yield Row({}, number, "expected a JSON object")
+            continue
+        yield Row(value, number)
+
+
+class RowReader:
+    """The rows of a headline file, streamed; ``columns`` is known before the first row.
+
+    ``columns`` is the CSV/TSV header, ``["headline"]`` for plain text and ``None`` for JSONL, whose
+    objects may differ from line to line. Problems with single rows ride along in ``Row.error``;
+    problems with the whole file raise :class:`DataError`.
+    """
+
+    def __init__(self, path: str | Path, fmt: str | None = None):
+        self.source = "<stdin>" if str(path) == "-" else str(path)
+        self.format = detect_format(path, fmt)
+        self._stream = open_binary(path)
+        lines = decoded_lines(self._stream, self.source)
+        self.columns: list[str] | None
+        if self.format == "txt":
+            self.columns, self._rows = ["headline"], _text_rows(lines)
+        elif self.format == "jsonl":
+            self.columns, self._rows = None, _jsonl_rows(lines)
+        else:
+            tracked = _TrackedLines(lines)
+            reader = csv.reader(tracked, delimiter="\t" if self.format == "tsv" else ",")
+            self.columns = _delimited_header(tracked, reader, self.source)
+            self._rows = _delimited_rows(tracked, reader, self.columns)
+
+    def __iter__(self) -> Iterator[Row]:
+        return self._rows
+
+    def close(self) -> None:
+        if self._stream is not sys.stdin.buffer:
+            self._stream.close()
+
+    def __enter__(self) -> RowReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def headline_column(columns: list[str], wanted: str | None, source: str) -> str:
+    """The name of the headline column: ``wanted`` if given, else the first of HEADLINE_COLUMNS."""
+    if wanted:
+        if wanted not in columns:
+            raise DataError(source, 1, f"no column {wanted!r}; columns are: {', '.join(columns) or '(none)'}")
+        return wanted
+    lowered = {c.lower(): c for c in columns}
+    for name in HEADLINE_COLUMNS:
+        if name in lowered:
+            return lowered[name]
+    raise DataError(source, 1, f"no headline column (looked for {', '.join(HEADLINE_COLUMNS)}); "
+                               f"columns are: {', '.join(columns) or '(none)'}; name one with --column")
+
+
+def row_headline(row: Row, column: str) -> tuple[str, str]:
+    """The headline text of ``row`` and the reason it cannot be labelled ('' when it can)."""
+    value = row.fields.get(column)
+    if row.error:
+        return "" if value is None else str(value), row.error
+    if value is None:
+        return "", f"missing field {column!r}"
+    if not isinstance(value, str):
+        return str(value), f"field {column!r} is {type(value).__name__}, not text"
+    return value, _check_text(value)

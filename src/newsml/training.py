@@ -1,0 +1,192 @@
+"""Training: read labelled headlines, cross-validate, fit on everything, write the model and its card."""
+from __future__ import annotations
+
+import hashlib
+import platform
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+from sklearn.metrics import accuracy_score, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedKFold
+from tqdm.auto import tqdm
+
+from . import __version__
+from .classifier import NewsModel, build_pipeline
+from .io import DataError, RowReader, headline_column, row_headline
+from .modelfile import save_model
+from .taxonomy import HEADS
+
+MIN_EXAMPLES = 5
+"""Fewest examples of a label that training accepts: fewer cannot be cross-validated or calibrated."""
+
+
+@dataclass
+class LabelledData:
+    """Headlines with one label per head, and where each came from (for error messages)."""
+
+    headlines: list[str]
+    labels: dict[str, list[str]]
+    origins: list[tuple[str, int]]
+    sources: list[dict]
+
+    def label_matrix(self) -> np.ndarray:
+        return np.column_stack([np.array(self.labels[h], dtype=object) for h in HEADS])
+
+    def sha256(self) -> str:
+        """One hash over the content of every source file, in order: the model card's data hash."""
+        digest = hashlib.sha256()
+        for source in self.sources:
+            digest.update(source["sha256"].encode())
+        return digest.hexdigest()
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_labelled(paths: Sequence[str | Path], min_examples: int = MIN_EXAMPLES) -> LabelledData:
+    """Read CSV/TSV/JSONL files with headline (or title), region and topic; strict about every row.
+
+    A label seen fewer than ``min_examples`` times is an error (training cannot calibrate it).
+    """
+    data = LabelledData([], {h: [] for h in HEADS}, [], [])
+    for path in paths:
+        with RowReader(path) as reader:
+            if reader.format == "txt":
+                raise DataError(reader.source, None, "training data must be CSV, TSV or JSONL with "
+                                                     "headline, region and topic columns")
+            column = None
+            if reader.columns is not None:
+                column = headline_column(reader.columns, None, reader.source)
+                missing = [h for h in HEADS if h not in reader.columns]
+                if missing:
+                    raise DataError(reader.source, 1, f"missing column {missing[0]!r}; columns are: "
+                                                      f"{', '.join(reader.columns) or '(none)'}")
+            rows = 0
+            for row in reader:
+                if reader.columns is None:
+                    column = headline_column(list(row.fields), None, reader.source) if row.fields else "headline"
+                text, problem = row_headline(row, column)
+                if problem:
+                    raise DataError(reader.source, row.line, problem)
+                for head, allowed in HEADS.items():
+                    label = row.fields.get(head)
+                    if label not in allowed:
+                        shown = "missing" if label is None else repr(label)
+                        raise DataError(reader.source, row.line,
+                                        f"{head} {shown} is not one of: {', '.join(allowed)}")
+                    data.labels[head].append(label)
+                data.headlines.append(text.strip())
+                data.origins.append((reader.source, row.line))
+                rows += 1
+        data.sources.append({"path": Path(path).name, "rows": rows,
+                             "sha256": file_sha256(path) if str(path) != "-" else None})
+    if not data.headlines:
+        raise DataError(", ".join(str(p) for p in paths), None, "no training rows")
+    _check_counts(data, min_examples)
+    return data
+
+
+def _check_counts(data: LabelledData, min_examples: int) -> None:
+    for head, labels in data.labels.items():
+        for label, count in sorted(Counter(labels).items()):
+            if count < min_examples:
+                source, line = data.origins[labels.index(label)]
+                raise DataError(source, line, f"{head} {label!r} has only {count} example(s); "
+                                              f"training needs at least {min_examples} of each label it sees")
+
+
+def head_report(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> dict:
+    precision, recall, f1, support = precision_recall_fscore_support(
+        truth, predicted, labels=list(labels), zero_division=0)
+    seen = np.isin(labels, list(set(truth) | set(predicted)))  # macro over labels that occur
+    return {
+        "accuracy": round(float(accuracy_score(truth, predicted)), 4),
+        "macro_f1": round(float(np.mean(f1[seen])), 4),
+        "per_class": {label: {"precision": round(float(p), 4), "recall": round(float(r), 4),
+                              "f1": round(float(f), 4), "support": int(s)}
+                      for label, p, r, f, s in zip(labels, precision, recall, f1, support)},
+    }
+
+
+def reliability(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> dict:
+    """Reliability table of top-label scores: per bin, count, mean score and accuracy; plus the ECE."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    table, ece = [], 0.0
+    for b in range(bins):
+        mask = which == b
+        if not mask.any():
+            continue
+        mean_score, accuracy = float(confidence[mask].mean()), float(correct[mask].mean())
+        ece += mask.mean() * abs(mean_score - accuracy)
+        table.append({"bin": f"{edges[b]:.1f}-{edges[b + 1]:.1f}", "count": int(mask.sum()),
+                      "mean_score": round(mean_score, 4), "accuracy": round(accuracy, 4)})
+    return {"ece": round(float(ece), 4), "bins": table}
+
+
+def cross_validate(data: LabelledData, folds: int = 5, seed: int = 0,
+                   progress: Callable | None = None) -> dict:
+    """Out-of-fold metrics per head: report, reliability and the predictions themselves."""
+    Y = data.label_matrix()
+    pairs = [f"{r}|{t}" for r, t in zip(data.labels["region"], data.labels["topic"])]
+    stratify = [p if Counter(pairs)[p] >= folds else r for p, r in zip(pairs, data.labels["region"])]
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    predicted = {h: np.empty(len(Y), dtype=object) for h in HEADS}
+    confidence = {h: np.zeros(len(Y)) for h in HEADS}
+    texts = np.array(data.headlines, dtype=object)
+    for train, test in splitter.split(texts, stratify):
+        model = NewsModel(build_pipeline(seed=seed).fit(list(texts[train]), Y[train]))
+        for head, proba in model.predict_proba(list(texts[test])).items():
+            classes = model.heads[head].classes_
+            predicted[head][test] = classes[proba.argmax(axis=1)]
+            confidence[head][test] = proba.max(axis=1)
+        if progress:
+            progress()
+    report = {}
+    for j, head in enumerate(HEADS):
+        report[head] = head_report(Y[:, j], predicted[head], HEADS[head])
+        report[head]["reliability"] = reliability(confidence[head], predicted[head] == Y[:, j])
+    return {"folds": folds, "metrics": report, "predicted": predicted}
+
+
+def versions() -> dict:
+    import joblib
+    import nltk
+    import scipy
+    import sklearn
+    return {"newsml": __version__, "python": platform.python_version(), "scikit_learn": sklearn.__version__,
+            "nltk": nltk.__version__, "numpy": np.__version__, "scipy": scipy.__version__,
+            "joblib": joblib.__version__}
+
+
+def train(paths: Sequence[str | Path], out: str | Path, seed: int = 0, folds: int = 5,
+          show_progress: bool = True) -> NewsModel:
+    """Train on ``paths``, cross-validate with ``folds`` folds (0 skips it), write ``out`` and its card."""
+    data = read_labelled(paths)
+    steps = (folds if folds else 0) + 1
+    with tqdm(total=steps, desc="training", unit="fit", disable=not show_progress, leave=False) as bar:
+        evaluation = cross_validate(data, folds, seed, progress=bar.update) if folds else None
+        pipeline = build_pipeline(seed=seed).fit(data.headlines, data.label_matrix())
+        bar.update()
+    card = {
+        "name": Path(out).stem,
+        "versions": versions(),
+        "labels": {h: list(labels) for h, labels in HEADS.items()},
+        "training_data": {"sha256": data.sha256(), "files": data.sources, "rows": len(data.headlines),
+                          "counts": {h: dict(sorted(Counter(v).items())) for h, v in data.labels.items()}},
+        "seed": seed,
+        "hyperparameters": {k: (list(v) if isinstance(v, tuple) else v)
+                            for k, v in pipeline.get_params().items() if "__" in k and not hasattr(v, "fit")},
+        "cross_validation": ({"folds": evaluation["folds"], **evaluation["metrics"]} if evaluation else None),
+    }
+    model = NewsModel(pipeline, card)
+    save_model(model, out)
+    return model
