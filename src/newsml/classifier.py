@@ -8,7 +8,7 @@ pipeline with the friendly ``predict`` that returns :class:`Prediction` objects.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence, overload
+from typing import Iterable, Mapping, Sequence, overload
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .features import HeadlineFeatures
 from .preprocess import normalize
-from .taxonomy import HEADS, UNCERTAIN
+from .taxonomy import HEADS, UNCERTAIN, pair_name
 
 
 class HeadlineClassifier(ClassifierMixin, BaseEstimator):
@@ -89,7 +89,7 @@ class Prediction:
     @property
     def label(self) -> str:
         """The pair as people say it, e.g. ``US politics``."""
-        return f"{self.region} {self.topic}"
+        return pair_name(self.region, self.topic)
 
     def to_dict(self) -> dict:
         return {"headline": self.headline, "region": self.region, "region_score": self.region_score,
@@ -117,7 +117,7 @@ class NewsModel:
         """Predict one headline (a ``str``) or many (any iterable of ``str``)."""
         if isinstance(headlines, str):
             return self.predict([headlines])[0]
-        if headlines is None or not isinstance(headlines, Iterable):
+        if headlines is None or not isinstance(headlines, Iterable) or isinstance(headlines, (bytes, Mapping)):
             raise TypeError(f"predict() takes a headline string or an iterable of strings, "
                             f"not {type(headlines).__name__}")
         texts = list(headlines)
@@ -143,5 +143,5 @@ class NewsModel:
         return {head: est.predict_proba(features) for head, est in self.heads.items()}
 
     def __repr__(self) -> str:
-        trained = self.card.get("trained_on", {}).get("rows", "?")
+        trained = self.card.get("training_data", {}).get("rows", "?")
         return f"<NewsModel heads={list(self.heads)} trained_on={trained} rows>"

@@ -17,7 +17,7 @@ from . import __version__
 from .classifier import NewsModel, build_pipeline
 from .io import DataError, RowReader, headline_column, row_headline
 from .modelfile import save_model
-from .taxonomy import HEADS
+from .taxonomy import HEADS, check_label
 
 MIN_EXAMPLES = 5
 """Fewest examples of a label that training accepts: fewer cannot be cross-validated or calibrated."""
@@ -63,6 +63,8 @@ def read_labelled(paths: Sequence[str | Path], min_examples: int = MIN_EXAMPLES)
                 raise DataError(reader.source, None, "training data must be CSV, TSV or JSONL with "
                                                      "headline, region and topic columns")
             column = None
+            if reader.columns == []:
+                raise DataError(reader.source, None, "empty file: no header and no training rows")
             if reader.columns is not None:
                 column = headline_column(reader.columns, None, reader.source)
                 missing = [h for h in HEADS if h not in reader.columns]
@@ -76,13 +78,11 @@ def read_labelled(paths: Sequence[str | Path], min_examples: int = MIN_EXAMPLES)
                 text, problem = row_headline(row, column)
                 if problem:
                     raise DataError(reader.source, row.line, problem)
-                for head, allowed in HEADS.items():
-                    label = row.fields.get(head)
-                    if label not in allowed:
-                        shown = "missing" if label is None else repr(label)
-                        raise DataError(reader.source, row.line,
-                                        f"{head} {shown} is not one of: {', '.join(allowed)}")
-                    data.labels[head].append(label)
+                for head in HEADS:
+                    try:
+                        data.labels[head].append(check_label(head, str(row.fields.get(head, "")).strip()))
+                    except ValueError as exc:
+                        raise DataError(reader.source, row.line, str(exc)) from None
                 data.headlines.append(text.strip())
                 data.origins.append((reader.source, row.line))
                 rows += 1

@@ -1,0 +1,95 @@
+"""The labelled corpus meets the data card's promises: labels, counts, variety, no duplicates, no leaks."""
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from newsml.gazetteer import load_gazetteer
+from newsml.preprocess import tokenize
+from newsml.taxonomy import REGIONS, TOPICS
+
+from conftest import CORPUS, seed_headlines
+
+NEAR_DUPLICATE = 0.7
+"""Token-set Jaccard similarity at or above which two headlines count as the same headline."""
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict]:
+    with open(CORPUS, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def jaccard_pairs(texts: list[str], threshold: float) -> list[tuple[int, int, float]]:
+    """All pairs of texts whose token sets overlap at least ``threshold`` (sparse, so it scales)."""
+    vocab: dict[str, int] = {}
+    indices, indptr = [], [0]
+    for text in texts:
+        indices.extend(sorted({vocab.setdefault(t, len(vocab)) for t in tokenize(text)}))
+        indptr.append(len(indices))
+    sets = sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(texts), len(vocab)))
+    shared = sp.triu(sets @ sets.T, k=1).tocoo()
+    sizes = np.diff(sets.indptr)
+    similarity = shared.data / (sizes[shared.row] + sizes[shared.col] - shared.data)
+    keep = similarity >= threshold
+    return list(zip(shared.row[keep], shared.col[keep], similarity[keep]))
+
+
+def test_header_and_labels_are_known(rows):
+    assert list(rows[0]) == ["headline", "region", "topic"]
+    assert {r["region"] for r in rows} == set(REGIONS)
+    assert {r["topic"] for r in rows} == set(TOPICS)
+    assert all(r["headline"].strip() == r["headline"] and r["headline"] for r in rows)
+
+
+def test_size_and_balance(rows):
+    assert len(rows) >= 4000
+    regions = Counter(r["region"] for r in rows)
+    topics = Counter(r["topic"] for r in rows)
+    pairs = Counter((r["region"], r["topic"]) for r in rows)
+    for region in REGIONS:
+        assert regions[region] >= (150 if region == "Global" else 300), region
+    for topic in TOPICS:
+        assert topics[topic] >= 250, topic
+    for region in REGIONS:
+        for topic in TOPICS:
+            assert pairs[region, topic] >= 15, (region, topic)
+
+
+def test_no_exact_or_near_duplicates(rows):
+    texts = [r["headline"] for r in rows]
+    exact = [t for t, n in Counter(t.casefold() for t in texts).items() if n > 1]
+    assert exact == []
+    near = [(texts[i], texts[j]) for i, j, _ in jaccard_pairs(texts, NEAR_DUPLICATE)]
+    assert near == []
+
+
+def test_seed_headlines_are_held_out(rows):
+    seeds = seed_headlines()
+    assert len(seeds) == 16
+    texts = [r["headline"] for r in rows]
+    leaks = [(texts[i], seeds[j - len(texts)]) for i, j, _ in jaccard_pairs(texts + seeds, 0.6)
+             if i < len(texts) <= j]
+    assert leaks == []
+
+
+def test_names_at_least_170_countries(rows):
+    gazetteer = load_gazetteer()
+    named = {e.country for r in rows for e in gazetteer.find(tokenize(r["headline"]))
+             if e.kind in ("country", "demonym", "capital")}
+    assert len(named) >= 170, sorted(named)
+
+
+def test_styles_are_mixed(rows):
+    texts = [r["headline"] for r in rows]
+    title_case = sum(1 for t in texts if sum(w[:1].isupper() for w in t.split()) >= 0.8 * len(t.split()))
+    questions = sum(t.rstrip().endswith("?") for t in texts)
+    colon_form = sum(": " in t[:40] for t in texts)
+    quotes = sum(('"' in t or "\u201c" in t) for t in texts)
+    abbreviations = sum(any(a in t for a in ("U.S.", "UK", "EU", "UN", "NATO")) for t in texts)
+    assert 0.15 * len(texts) <= title_case <= 0.7 * len(texts)
+    assert min(questions, colon_form, quotes, abbreviations) >= 50

@@ -1,0 +1,104 @@
+"""Training from the command line: the model and card it writes, and the clear errors for bad data."""
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+import newsml
+from newsml.training import read_labelled
+
+from conftest import ROOT, run_cli
+
+GOOD_ROWS = [
+    ("Kenya's parliament passes finance bill after protests", "Africa", "politics"),
+    ("Brazil's central bank raises Selic rate", "Americas", "economy"),
+] * 5
+
+
+def write_csv(path, rows, header="headline,region,topic"):
+    lines = [header] + [",".join(f'"{v}"' for v in row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_train_writes_model_and_card_and_prints_metrics(small_corpus, tmp_path):
+    out = tmp_path / "m" / "model.joblib"
+    result = run_cli("train", "--data", str(small_corpus), "--out", str(out), "--cv", "3", "--seed", "7")
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"macro-F1" in result.stdout
+    card = json.loads(out.with_suffix(".json").read_text())
+    assert set(card["versions"]) >= {"python", "scikit_learn", "nltk", "newsml"}
+    assert card["labels"]["region"][0] == "Africa" and len(card["labels"]["topic"]) == 10
+    assert len(card["training_data"]["sha256"]) == 64 and card["training_data"]["rows"] > 1000
+    assert len(card["model_sha256"]) == 64 and card["seed"] == 7
+    for head in ("region", "topic"):
+        metrics = card["cross_validation"][head]
+        assert 0.0 < metrics["macro_f1"] <= 1.0
+        assert set(metrics["per_class"]["Africa" if head == "region" else "politics"]) == {
+            "precision", "recall", "f1", "support"}
+        assert metrics["reliability"]["bins"] and 0.0 <= metrics["reliability"]["ece"] <= 1.0
+    model = newsml.load_model(out)
+    assert model.predict("Nigeria's naira slides to record low").region in card["labels"]["region"]
+
+
+def test_train_py_at_the_top_is_the_same_command():
+    text = (ROOT / "train.py").read_text()
+    assert 'main(["train"' in text
+
+
+def test_same_data_and_seed_give_the_same_model(small_corpus, tmp_path):
+    from newsml.training import train
+
+    a = train([small_corpus], tmp_path / "a.joblib", seed=3, folds=0, show_progress=False)
+    b = train([small_corpus], tmp_path / "b.joblib", seed=3, folds=0, show_progress=False)
+    texts = ["Fed holds rates", "Quake in Peru kills 12", "EU leaders meet in Brussels"]
+    assert [p.scores for p in a.predict(texts)] == [p.scores for p in b.predict(texts)]
+    assert a.card["model_sha256"] == b.card["model_sha256"]
+
+
+def test_jsonl_with_title_and_gzip_are_read(tmp_path):
+    rows = [json.dumps({"title": h, "region": r, "topic": t}) for h, r, t in GOOD_ROWS]
+    path = tmp_path / "data.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write("\n".join(rows) + "\n")
+    data = read_labelled([path], min_examples=1)
+    assert data.headlines[0].startswith("Kenya") and data.labels["region"][1] == "Americas"
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"headline,region\n\"a\",US\n", "data.csv:1: missing column 'topic'"),
+    (b"title,region,topic\n\"a\",Asia,politics\n", "data.csv:2: unknown region 'Asia'"),
+    (b"headline,region,topic\n\"ok\",US,politics\n\"\",US,politics\n", "data.csv:3: blank headline"),
+    (b"headline,region,topic\n\"ok\",US,politics\n\"bad \xff\",US,politics\n", "data.csv:3: undecodable"),
+    (b"headline,region,topic\n\"ok\",US,politics\n\"x\",US,politcs\n", "data.csv:3: unknown topic 'politcs'"),
+    (b"", "no training rows"),
+    (b"headline,region,topic\n", "no training rows"),
+    (b"headline,region,topic\n\"ok\",US,politics\n\"x\",US\n", "data.csv:3: expected 3 fields, got 2"),
+])
+def test_bad_training_data_is_one_clear_line_and_no_model(tmp_path, content, message):
+    path = tmp_path / "data.csv"
+    path.write_bytes(content)
+    out = tmp_path / "model.joblib"
+    result = run_cli("train", "--data", str(path), "--out", str(out), "--cv", "0", "--quiet")
+    assert result.returncode == 2
+    err = result.stderr.decode().strip()
+    assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert not out.exists() and not out.with_suffix(".json").exists()
+
+
+def test_too_few_examples_of_a_label_names_file_and_line(tmp_path):
+    path = write_csv(tmp_path / "data.csv", GOOD_ROWS + [("Quake hits Peru", "Americas", "disaster")])
+    result = run_cli("train", "--data", str(path), "--out", str(tmp_path / "m.joblib"), "--cv", "0")
+    assert result.returncode == 2
+    assert "data.csv:12: topic 'disaster' has only 1 example" in result.stderr.decode()
+
+
+def test_missing_and_binary_training_files(tmp_path):
+    result = run_cli("train", "--data", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "m.joblib"))
+    assert result.returncode == 2 and "nope.csv" in result.stderr.decode()
+    binary = tmp_path / "blob.csv"
+    binary.write_bytes(b"\x00\x01\x02" * 100)
+    result = run_cli("train", "--data", str(binary), "--out", str(tmp_path / "m.joblib"))
+    assert result.returncode == 2 and "blob.csv:1: file looks binary" in result.stderr.decode()
