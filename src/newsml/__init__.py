@@ -17,13 +17,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from .batch import label_file
 from .classifier import NewsModel, Prediction
 from .io import DataError
+from .label import label_dataframe
 from .modelfile import ModelError
 from .taxonomy import REGIONS, TOPICS
 
-__all__ = ["predict", "load_model", "NewsModel", "Prediction", "DataError", "ModelError",
-           "REGIONS", "TOPICS", "__version__"]
+__all__ = ["predict", "load_model", "label_file", "label_dataframe", "NewsModel", "Prediction",
+           "DataError", "ModelError", "REGIONS", "TOPICS", "__version__"]
 
 
 @lru_cache(maxsize=1)

@@ -103,9 +103,13 @@ class _Writer:
         self.columns = columns
         if fmt in ("csv", "tsv"):
             self.csv = csv.writer(handle, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
-            self.csv.writerow([*(columns or []), *added])
+            if columns is not None:
+                self.csv.writerow([*columns, *added])
 
     def write(self, rows: list[Row], labels: dict[str, list]) -> None:
+        if self.columns is None and self.fmt != "jsonl":  # JSONL in, table out: the first rows decide
+            self.columns = list(dict.fromkeys(k for row in rows for k in row.fields))
+            self.csv.writerow([*self.columns, *self.added])
         label_rows = zip(*(labels[name] for name in self.added))
         if self.fmt == "jsonl":
             lines = []
@@ -115,9 +119,20 @@ class _Writer:
                 lines.append(json.dumps(record, ensure_ascii=False))
             self.handle.write("\n".join(lines) + "\n")
         else:
-            columns = self.columns or ["headline"]
-            self.csv.writerows([*(str(row.fields.get(c, "")) for c in columns), *values]
-                               for row, values in zip(rows, label_rows))
+            errors = labels[self.added[-1]]
+            known = set(self.columns)
+            for i, row in enumerate(rows):
+                unknown = [k for k in row.fields if k not in known]
+                if unknown and not errors[i]:
+                    errors[i] = f"fields not in the output columns: {', '.join(unknown)}"
+            self.csv.writerows([*(_cell(row.fields.get(c)) for c in self.columns), *values]
+                               for row, values in zip(rows, zip(*(labels[name] for name in self.added))))
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _chunks(reader: RowReader, column: str | None, size: int) -> Iterator[tuple[list[Row], list[str], list[str]]]:

@@ -74,3 +74,23 @@ def label_headlines(headlines: Iterable[object], model: NewsModel, chunk_size: i
         names = list(columns)
         for values in zip(*columns.values()):
             yield dict(zip(names, values))
+
+
+def label_dataframe(frame, column: str = "headline", model: NewsModel | None = None, top_k: int = 0,
+                    threshold: float | None = None):
+    """A copy of a pandas DataFrame with the label columns added (index and row order kept)."""
+    if column not in frame.columns:
+        raise KeyError(f"no column {column!r}; columns are: {', '.join(map(str, frame.columns))}")
+    if model is None:
+        from . import load_model
+        model = load_model()
+    texts = [None if _is_missing(v) else v for v in frame[column].tolist()]
+    columns = label_texts(texts, model, top_k, threshold)
+    out = frame.copy()
+    for name, values in columns.items():
+        out[name] = values
+    return out
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)  # None, NaN
