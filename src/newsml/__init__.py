@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .batch import label_file
-from .classifier import NewsModel, Prediction
+from .model import NewsModel, Prediction
 from .io import DataError
 from .label import label_dataframe
 from .modelfile import ModelError

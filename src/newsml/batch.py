@@ -17,9 +17,9 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Iterator, TextIO
 
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
-from .classifier import NewsModel
+from .model import NewsModel
 from .io import FORMATS, DataError, Row, RowReader, headline_column, row_headline
 from .label import label_texts, output_columns
 

@@ -2,60 +2,88 @@
 
 ``HeadlineClassifier`` is a plain scikit-learn classifier on feature matrices; ``build_pipeline`` puts
 ``HeadlineFeatures`` in front of scikit-learn's ``MultiOutputClassifier``, one ``HeadlineClassifier``
-per head. ``NewsModel`` wraps the fitted
-pipeline with the friendly ``predict`` that returns :class:`Prediction` objects.
+per head. ``compile_model`` turns a fitted pipeline into a :class:`~newsml.model.NewsModel`, which
+predicts with numpy alone.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence, overload
-
 import numpy as np
+from scipy.optimize import minimize_scalar
+from scipy.special import log_softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.multioutput import MultiOutputClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from .features import HeadlineFeatures
-from .preprocess import normalize
-from .taxonomy import HEADS, UNCERTAIN, pair_name
+from .model import Head, NewsModel
+from .taxonomy import HEADS
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
 
 
 class HeadlineClassifier(ClassifierMixin, BaseEstimator):
-    """A linear SVM whose scores are turned into probabilities by cross-validated calibration.
+    """A linear SVM whose decision values become probabilities by temperature scaling.
 
-    The SVM is fitted once on all the data; the calibration map is learned from out-of-fold decision
-    values (``ensemble=False``), so predicting costs one dot product, not one per fold.
+    The SVM is fitted on all the data; one scale factor ``scale_`` for its decision values is fitted on
+    out-of-fold decision values to minimise log-loss (temperature scaling, Guo et al. 2017). One
+    parameter cannot overfit, it never changes which label wins, and predicting costs one dot product.
     """
 
     def __init__(self, C: float = 0.5, class_weight: str | None = "balanced",
-                 calibration: str = "sigmoid", calibration_folds: int = 5, random_state: int = 0):
+                 calibration_folds: int = 5, random_state: int = 0):
         self.C = C
         self.class_weight = class_weight
-        self.calibration = calibration
         self.calibration_folds = calibration_folds
         self.random_state = random_state
 
     def fit(self, X, y) -> HeadlineClassifier:
         y = np.asarray(y)
-        smallest = min(np.unique(y, return_counts=True)[1])
+        svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
+        self.svm_ = svm.fit(X, y)
+        self.classes_ = self.svm_.classes_
+        smallest = int(min(np.unique(y, return_counts=True)[1]))
         folds = StratifiedKFold(max(2, min(self.calibration_folds, smallest)), shuffle=True,
                                 random_state=self.random_state)
-        svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
-        self.calibrated_ = CalibratedClassifierCV(svm, method=self.calibration, cv=folds, ensemble=False)
-        self.calibrated_.fit(X, y)
-        self.classes_ = self.calibrated_.classes_
+        held_out = _two_columns(cross_val_predict(svm, X, y, cv=folds, method="decision_function"))
+        truth = np.searchsorted(self.classes_, y)
+
+        def log_loss(log_scale: float) -> float:
+            return -log_softmax(np.exp(log_scale) * held_out, axis=1)[np.arange(len(y)), truth].mean()
+
+        self.scale_ = float(np.exp(minimize_scalar(log_loss, bounds=(-3.0, 5.0), method="bounded").x))
         return self
 
+    @property
+    def coef_(self) -> np.ndarray:
+        """(n_classes, n_features) weights; a two-class SVM's single row becomes (-w, w)."""
+        check_is_fitted(self, "svm_")
+        return _two_columns(self.svm_.coef_.T).T
+
+    @property
+    def intercept_(self) -> np.ndarray:
+        check_is_fitted(self, "svm_")
+        return _two_columns(self.svm_.intercept_[None, :])[0]
+
+    def decision_function(self, X) -> np.ndarray:
+        return X @ self.coef_.T + self.intercept_
+
     def predict_proba(self, X) -> np.ndarray:
-        check_is_fitted(self, "calibrated_")
-        return self.calibrated_.predict_proba(X)
+        return softmax(self.scale_ * self.decision_function(X))
 
     def predict(self, X) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
+
+
+def _two_columns(scores: np.ndarray) -> np.ndarray:
+    """Decision values with one column per class: a binary SVM's single score z becomes (-z, z)."""
+    scores = scores.reshape(len(scores), -1)
+    return np.hstack([-scores, scores]) if scores.shape[1] == 1 else scores
 
 
 def build_pipeline(seed: int = 0, **feature_params) -> Pipeline:
@@ -69,79 +97,12 @@ def build_pipeline(seed: int = 0, **feature_params) -> Pipeline:
     ])
 
 
-@dataclass(frozen=True)
-class Prediction:
-    """Region and topic of one headline, each with a probability-like score in [0, 1]."""
-
-    headline: str
-    region: str
-    region_score: float
-    topic: str
-    topic_score: float
-    scores: dict[str, dict[str, float]] = field(default_factory=dict, repr=False, compare=False)
-
-    def alternatives(self, k: int = 3) -> dict[str, list[tuple[str, float]]]:
-        """The ``k`` best labels of each head with their scores, best first."""
-        if k < 1:
-            raise ValueError("k must be at least 1")
-        return {head: sorted(s.items(), key=lambda kv: (-kv[1], kv[0]))[:k] for head, s in self.scores.items()}
-
-    @property
-    def label(self) -> str:
-        """The pair as people say it, e.g. ``US politics``."""
-        return pair_name(self.region, self.topic)
-
-    def to_dict(self) -> dict:
-        return {"headline": self.headline, "region": self.region, "region_score": self.region_score,
-                "topic": self.topic, "topic_score": self.topic_score}
-
-    def __str__(self) -> str:
-        return f"{self.label} (region {self.region_score:.2f}, topic {self.topic_score:.2f}): {self.headline}"
-
-
-class NewsModel:
-    """A fitted region + topic classifier, and the model card that describes it."""
-
-    def __init__(self, pipeline: Pipeline, card: dict | None = None):
-        self.pipeline = pipeline
-        self.card = card or {}
-        heads = pipeline.named_steps["heads"].estimators_
-        self.heads = {name: est for name, est in zip(HEADS, heads)}
-
-    @overload
-    def predict(self, headlines: str) -> Prediction: ...
-    @overload
-    def predict(self, headlines: Iterable[str]) -> list[Prediction]: ...
-
-    def predict(self, headlines):
-        """Predict one headline (a ``str``) or many (any iterable of ``str``)."""
-        if isinstance(headlines, str):
-            return self.predict([headlines])[0]
-        if headlines is None or not isinstance(headlines, Iterable) or isinstance(headlines, (bytes, Mapping)):
-            raise TypeError(f"predict() takes a headline string or an iterable of strings, "
-                            f"not {type(headlines).__name__}")
-        texts = list(headlines)
-        for i, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise TypeError(f"headline {i} is {type(text).__name__}, not str")
-        probabilities = self.predict_proba(texts)
-        out = []
-        for i, text in enumerate(texts):
-            scores = {head: dict(zip(self.heads[head].classes_, p[i].round(6).tolist()))
-                      for head, p in probabilities.items()}
-            if not normalize(text):
-                out.append(Prediction(text, UNCERTAIN, 0.0, UNCERTAIN, 0.0, scores))
-                continue
-            best = {head: max(s.items(), key=lambda kv: kv[1]) for head, s in scores.items()}
-            out.append(Prediction(text, best["region"][0], best["region"][1],
-                                  best["topic"][0], best["topic"][1], scores))
-        return out
-
-    def predict_proba(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """Head -> (n, n_labels) probabilities, columns in ``self.heads[head].classes_`` order."""
-        features = self.pipeline.named_steps["features"].transform(texts)
-        return {head: est.predict_proba(features) for head, est in self.heads.items()}
-
-    def __repr__(self) -> str:
-        trained = self.card.get("training_data", {}).get("rows", "?")
-        return f"<NewsModel heads={list(self.heads)} trained_on={trained} rows>"
+def compile_model(pipeline: Pipeline, card: dict | None = None) -> NewsModel:
+    """The fitted pipeline's learned state as a :class:`NewsModel` that needs no scikit-learn."""
+    features = pipeline.named_steps["features"].builder_
+    heads = {}
+    for name, estimator in zip(HEADS, pipeline.named_steps["heads"].estimators_):
+        heads[name] = Head(classes=np.array(estimator.classes_, dtype=str),
+                           coef=estimator.coef_.T.astype(np.float32),
+                           intercept=estimator.intercept_.astype(np.float32), scale=estimator.scale_)
+    return NewsModel(features, heads, card)

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import classification_report, confusion_matrix
 
-from .classifier import NewsModel
+from .model import NewsModel
 from .taxonomy import HEADS
 from .training import head_report, read_labelled
 
@@ -18,7 +18,7 @@ def evaluate(model: NewsModel, path: str | Path) -> dict:
     result: dict = {"file": str(path), "rows": len(data.headlines), "heads": {}, "confusion": {}}
     for head, proba in probabilities.items():
         truth = data.labels[head]
-        predicted = model.heads[head].classes_[proba.argmax(axis=1)]
+        predicted = model.heads[head].classes[proba.argmax(axis=1)]
         labels = list(HEADS[head])
         result["heads"][head] = head_report(truth, predicted, labels)
         result["heads"][head]["text"] = classification_report(truth, predicted, labels=labels, zero_division=0)

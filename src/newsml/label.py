@@ -10,7 +10,7 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .classifier import NewsModel
+from .model import NewsModel
 from .io import MAX_HEADLINE_CHARS
 from .preprocess import normalize
 from .taxonomy import HEADS, UNCERTAIN
@@ -51,7 +51,7 @@ def label_texts(texts: Sequence[object], model: NewsModel, top_k: int = 0,
         return columns
     k = max(1, top_k)
     for head, proba in model.predict_proba([texts[i] for i in good]).items():
-        classes = model.heads[head].classes_
+        classes = model.heads[head].classes
         order = np.argsort(-proba, axis=1, kind="stable")[:, :k]
         scores = np.take_along_axis(proba, order, axis=1).round(4)
         for rank in range(k):

@@ -1,9 +1,11 @@
 """Model files: a joblib pickle plus its JSON model card, written atomically and checked on load.
 
 The card records the sha256 of the model file, so a corrupt, truncated or swapped file is caught
-before it is unpickled, and the scikit-learn version, so a model from another version is refused with
-a clear message instead of failing obscurely. The *default* model rebuilds itself from the bundled
-corpus into a user cache in that case. Model files are pickles: load only ones you trust.
+before it is unpickled, and the model format, so a model from an incompatible newsml is refused with a
+clear message instead of failing obscurely; the *default* model rebuilds itself from the bundled corpus
+into a user cache in that case. A model holds numpy arrays and newsml's own plain objects, no
+scikit-learn estimators, so another scikit-learn version only earns a note. Model files are pickles:
+load only ones you trust.
 """
 from __future__ import annotations
 
@@ -19,9 +21,10 @@ from typing import TYPE_CHECKING, Callable
 import joblib
 
 if TYPE_CHECKING:
-    from .classifier import NewsModel
+    from .model import NewsModel
 
-FORMAT = 1
+FORMAT = 2
+"""Bumped whenever the pickled objects change shape; a model of another format is refused."""
 _SOURCE_TREE = Path(__file__).resolve().parents[2]
 
 
@@ -64,8 +67,9 @@ def _umask() -> int:
 def save_model(model: NewsModel, path: str | Path) -> None:
     """Write ``model`` to ``path`` and its card (with the file's sha256) to ``path`` with ``.json``."""
     path = Path(path)
-    payload = {"format": FORMAT, "pipeline": model.pipeline}
+    payload = {"format": FORMAT, "model": model}
     _write_atomically(path, lambda tmp: joblib.dump(payload, tmp, compress=3))
+    model.card["format"] = FORMAT
     model.card["model_sha256"] = _sha256(path)
     text = json.dumps(model.card, indent=2, ensure_ascii=False) + "\n"
     _write_atomically(card_path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
@@ -83,22 +87,19 @@ def read_card(path: str | Path) -> dict:
 
 
 class VersionMismatch(ModelError):
-    """The model was made with another scikit-learn version."""
+    """The model was made by a newsml whose model format differs from this one's."""
 
 
 def load_model_file(path: str | Path) -> NewsModel:
     """Load a model written by :func:`save_model`, after checking its card; raise ModelError if unusable."""
-    from .classifier import NewsModel
-    import sklearn
-
     path = Path(path)
     if not path.is_file():
         raise ModelError(f"{path}: no such model file")
     card = read_card(path)
-    made_with = card.get("versions", {}).get("scikit_learn")
-    if made_with != sklearn.__version__:
-        raise VersionMismatch(f"{path}: made with scikit-learn {made_with}, this is {sklearn.__version__}; "
-                              f"retrain it with 'newsml train' (or install scikit-learn=={made_with})")
+    if card.get("format") != FORMAT:
+        made_by = card.get("versions", {}).get("newsml", "an unknown version")
+        raise VersionMismatch(f"{path}: model format {card.get('format')} (newsml {made_by}); this newsml "
+                              f"reads format {FORMAT}; retrain it with 'newsml train'")
     if _sha256(path) != card.get("model_sha256"):
         raise ModelError(f"{path}: sha256 does not match its model card; the file is corrupt, truncated "
                          f"or not the one the card describes")
@@ -108,7 +109,25 @@ def load_model_file(path: str | Path) -> NewsModel:
         raise ModelError(f"{path}: cannot load model ({type(exc).__name__}: {exc})") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise ModelError(f"{path}: not a newsml model file (format {FORMAT})")
-    return NewsModel(payload["pipeline"], card)
+    _note_other_sklearn(path, card)
+    model = payload["model"]
+    model.card = card
+    return model
+
+
+def _note_other_sklearn(path: Path, card: dict) -> None:
+    """Say so when the model was trained with another scikit-learn (harmless: none of it is pickled)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    made_with = card.get("versions", {}).get("scikit_learn")
+    try:
+        installed = version("scikit-learn")
+    except PackageNotFoundError:
+        installed = None
+    if made_with and installed and made_with != installed:
+        print(f"newsml: note: {path.name} was trained with scikit-learn {made_with}, this is {installed}; "
+              f"it loads anyway (model files hold no scikit-learn objects); retrain to pick up changes",
+              file=sys.stderr)
 
 
 def bundled_file(name: str) -> Path:
@@ -128,13 +147,12 @@ def cache_dir() -> Path:
 
 
 def load_default_model() -> NewsModel:
-    """The shipped model; rebuilt from the bundled corpus when this scikit-learn cannot use it."""
-    import sklearn
-
+    """The shipped model; rebuilt from the bundled corpus when this newsml cannot read it."""
     try:
         return load_model_file(bundled_file("newsml.joblib"))
     except VersionMismatch as exc:
-        rebuilt = cache_dir() / f"newsml-sklearn-{sklearn.__version__}.joblib"
+        from . import __version__
+        rebuilt = cache_dir() / f"newsml-{__version__}-format{FORMAT}.joblib"
         if rebuilt.is_file():
             try:
                 return load_model_file(rebuilt)

@@ -11,10 +11,11 @@ from typing import Callable, Sequence
 import numpy as np
 from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from . import __version__
-from .classifier import NewsModel, build_pipeline
+from .classifier import build_pipeline, compile_model
+from .model import NewsModel
 from .io import DataError, RowReader, headline_column, row_headline
 from .modelfile import save_model
 from .taxonomy import HEADS, check_label
@@ -143,9 +144,9 @@ def cross_validate(data: LabelledData, folds: int = 5, seed: int = 0,
     confidence = {h: np.zeros(len(Y)) for h in HEADS}
     texts = np.array(data.headlines, dtype=object)
     for train, test in splitter.split(texts, stratify):
-        model = NewsModel(build_pipeline(seed=seed).fit(list(texts[train]), Y[train]))
+        model = compile_model(build_pipeline(seed=seed).fit(list(texts[train]), Y[train]))
         for head, proba in model.predict_proba(list(texts[test])).items():
-            classes = model.heads[head].classes_
+            classes = model.heads[head].classes
             predicted[head][test] = classes[proba.argmax(axis=1)]
             confidence[head][test] = proba.max(axis=1)
         if progress:
@@ -187,6 +188,6 @@ def train(paths: Sequence[str | Path], out: str | Path, seed: int = 0, folds: in
                             for k, v in pipeline.get_params().items() if "__" in k and not hasattr(v, "fit")},
         "cross_validation": ({"folds": evaluation["folds"], **evaluation["metrics"]} if evaluation else None),
     }
-    model = NewsModel(pipeline, card)
+    model = compile_model(pipeline, card)
     save_model(model, out)
     return model
