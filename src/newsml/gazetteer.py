@@ -63,18 +63,18 @@ class Gazetteer:
 
     def find(self, tokens: list[str]) -> list[Entry]:
         """Entries named in ``tokens``, left to right, preferring the longest name at each point."""
+        longest_from, entries = self.longest_from, self.entries
         found: list[Entry] = []
-        i, n = 0, len(tokens)
-        while i < n:
-            longest = self.longest_from.get(tokens[i], 0)
-            for size in range(min(longest, n - i), 0, -1):
-                entry = self.entries.get(tuple(tokens[i:i + size]))
+        end = 0  # tokens before this are inside a name already found
+        for i in [i for i, token in enumerate(tokens) if token in longest_from]:
+            if i < end:
+                continue
+            for size in range(min(longest_from[tokens[i]], len(tokens) - i), 0, -1):
+                entry = entries.get(tuple(tokens[i:i + size]))
                 if entry is not None:
                     found.append(entry)
-                    i += size
+                    end = i + size
                     break
-            else:
-                i += 1
         return found
 
     def countries(self) -> set[str]:

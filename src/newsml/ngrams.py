@@ -7,12 +7,14 @@ scikit-learn (process start-up stays short) and model files do not depend on its
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain
 from typing import Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
 from .gazetteer import KINDS, load_gazetteer
+from .preprocess import stem
 from .taxonomy import REGIONS
 
 _UNIT_CACHE_LIMIT = 500_000
@@ -55,17 +57,19 @@ class NgramIndexer:
         self._cache: dict = {}
 
     def units(self, tokens: list[str]) -> list:
+        """Char n-grams: the words. Word n-grams: each word with the ``high - 1`` words before it
+        (``""`` before the first word)."""
         if self.kind == "char":
             return tokens
         reach = self.ngram_range[1]
-        return [tuple(tokens[max(0, i - reach + 1):i + 1]) for i in range(len(tokens))]
+        padded = [""] * (reach - 1) + tokens
+        return list(zip(*(padded[k:] for k in range(reach))))
 
     def grams(self, unit) -> list[str]:
         low, high = self.ngram_range
         if self.kind == "char":
             return char_grams(unit, low, high)
-        from .preprocess import stem
-        stems = [stem(t) for t in unit]  # the n-grams that end at the unit's last word
+        stems = [stem(t) for t in unit if t]  # the n-grams that end at the unit's last word
         return [" ".join(stems[-n:]) for n in range(low, min(high, len(stems)) + 1)]
 
     def fit(self, docs: Sequence[list[str]]) -> NgramIndexer:
@@ -84,19 +88,21 @@ class NgramIndexer:
         return len(self.vocabulary)
 
     def _unit_ids(self, unit) -> np.ndarray:
-        ids = self._cache.get(unit)
-        if ids is None:
-            if len(self._cache) >= _UNIT_CACHE_LIMIT:
-                self._cache.clear()
-            vocab = self.vocabulary
-            ids = np.array([vocab[g] for g in self.grams(unit) if g in vocab], dtype=np.int32)
-            self._cache[unit] = ids
+        """The n-gram ids of a unit not in the cache yet, now cached."""
+        if len(self._cache) >= _UNIT_CACHE_LIMIT:
+            self._cache.clear()
+        vocab = self.vocabulary
+        ids = np.array([vocab[g] for g in self.grams(unit) if g in vocab], dtype=np.int32)
+        self._cache[unit] = ids
         return ids
 
     def transform(self, docs: Sequence[list[str]]) -> sp.csr_matrix:
-        unit_ids = self._unit_ids
         units_per_doc = [self.units(tokens) for tokens in docs]
-        pieces = [unit_ids(u) for units in units_per_doc for u in units]
+        all_units = list(chain.from_iterable(units_per_doc))
+        pieces = list(map(self._cache.get, all_units))
+        for i in [i for i, ids in enumerate(pieces) if ids is None]:
+            cached = self._cache.get(all_units[i])  # a repeat of an earlier miss in this batch
+            pieces[i] = cached if cached is not None else self._unit_ids(all_units[i])
         indices = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
         sizes = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
         doc_of_piece = np.repeat(np.arange(len(docs)), [len(units) for units in units_per_doc])
