@@ -18,14 +18,16 @@ from pathlib import Path
 from typing import Iterable
 
 from .batch import label_file
-from .model import NewsModel, Prediction
+from .digest import Digest
 from .io import DataError
 from .label import label_dataframe
+from .model import NewsModel, Prediction
 from .modelfile import ModelError
 from .taxonomy import REGIONS, TOPICS
 
-__all__ = ["predict", "load_model", "label_file", "label_dataframe", "NewsModel", "Prediction",
-           "DataError", "ModelError", "REGIONS", "TOPICS", "__version__"]
+__all__ = ["predict", "load_model", "summarize", "split_sentences", "digest", "label_file",
+           "label_dataframe", "NewsModel", "Prediction", "Digest", "DataError", "ModelError", "REGIONS",
+           "TOPICS", "__version__"]
 
 
 @lru_cache(maxsize=1)
@@ -47,3 +49,26 @@ def predict(headlines: str | Iterable[str], model: NewsModel | str | Path | None
     if not isinstance(model, NewsModel):
         model = load_model(model)
     return model.predict(headlines)
+
+
+def summarize(text: str, sentences: int | None = 3, ratio: float | None = None,
+              title: str | None = None) -> list[str]:
+    """The most central sentences of an article, in article order (``ratio`` instead of a count)."""
+    from .summarize import summarize as _summarize
+    if ratio is not None:
+        sentences = None
+    return _summarize(text, sentences=sentences, ratio=ratio, title=title)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text``, split offline (NLTK Punkt with newsml's own abbreviation list)."""
+    from .sentences import split_sentences as _split
+    return _split(text)
+
+
+def digest(text: str, model: NewsModel | str | Path | None = None, sentences: int = 3) -> Digest:
+    """A front page (lead article, blank lines, headlines) summarised, labelled and grouped."""
+    from .digest import make_digest
+    if not isinstance(model, NewsModel):
+        model = load_model(model)
+    return make_digest(text, model, sentences=sentences)

@@ -69,7 +69,46 @@ def build_parser() -> argparse.ArgumentParser:
     label.add_argument("--chunk-size", type=int, default=20_000, metavar="N", help=argparse.SUPPRESS)
     label.add_argument("--prefix", default="", help="prefix for the added column names")
     _add_quiet(label)
+
+    summarize = verbs.add_parser("summarize", help="extractive summary of an article",
+                                 description="Print the article's most central sentences, in article order.")
+    summarize.add_argument("file", help="article text file, or '-' for stdin")
+    length = summarize.add_mutually_exclusive_group()
+    length.add_argument("--sentences", type=int, metavar="N", help="sentences to keep (default 3)")
+    length.add_argument("--ratio", type=float, metavar="R", help="share of sentences to keep, 0 < R <= 1")
+    summarize.add_argument("--title", help="the article's title (helps choose sentences)")
+    summarize.add_argument("--format", choices=("text", "json"), default="text")
+
+    digest = verbs.add_parser("digest", help="digest of a front page: lead summary, headlines by label",
+                              description="A front page is the lead article's paragraphs, a gap of blank "
+                                          "lines, then one headline a line (see seeds/front_page.txt).")
+    digest.add_argument("file", help="front page text file, or '-' for stdin")
+    _add_model(digest)
+    digest.add_argument("--sentences", type=int, default=3, metavar="N", help="summary length (default 3)")
+    digest.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     return parser
+
+
+def read_text(path: str) -> str:
+    """A whole UTF-8 text file ('-' is stdin); DataError naming the line of any undecodable bytes."""
+    from .io import open_binary
+
+    source = "<stdin>" if path == "-" else path
+    stream = open_binary(path)
+    try:
+        data = stream.read()
+    finally:
+        if path != "-":
+            stream.close()
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise DataError(source, 1, "file is UTF-16; save it as UTF-8")
+    if b"\x00" in data:
+        raise DataError(source, data[:data.index(b"\x00")].count(b"\n") + 1, "binary data (NUL bytes); expected text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise DataError(source, line, "undecodable bytes (not UTF-8)") from None
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -119,7 +158,31 @@ def _label(args: argparse.Namespace) -> int:
     return 0
 
 
-VERBS = {"train": _train, "evaluate": _evaluate, "label": _label}
+def _summarize(args: argparse.Namespace) -> int:
+    from .summarize import summarize
+
+    text = read_text(args.file)
+    sentences = args.sentences if args.sentences is not None or args.ratio is not None else 3
+    summary = summarize(text, sentences=sentences, ratio=args.ratio, title=args.title)
+    if args.format == "json":
+        print(json.dumps({"sentences": summary}, indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(summary))
+    return 0
+
+
+def _digest(args: argparse.Namespace) -> int:
+    from . import load_model
+    from .digest import make_digest, render
+
+    if args.sentences < 1:
+        raise DataError(args.file, None, "--sentences must be at least 1")
+    text = read_text(args.file)
+    print(render(make_digest(text, load_model(args.model), sentences=args.sentences), args.format), end="")
+    return 0
+
+
+VERBS = {"train": _train, "evaluate": _evaluate, "label": _label, "summarize": _summarize, "digest": _digest}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -127,8 +190,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return VERBS[args.verb](args)
-    except (DataError, ModelError, ValueError, OSError) as exc:
-        print(f"newsml {args.verb}: error: {exc}", file=sys.stderr)
+    except (DataError, ModelError, ValueError, TypeError, OSError) as exc:
+        where = "" if isinstance(exc, DataError) or getattr(args, "file", None) in (None, "-") \
+            else f"{args.file}: "
+        print(f"newsml {args.verb}: error: {where}{exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"newsml {args.verb}: interrupted; no output written", file=sys.stderr)
