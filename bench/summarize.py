@@ -35,6 +35,7 @@ from sumy.summarizers.luhn import LuhnSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 from sumy.utils import get_stop_words
 
+from newsml import preprocess
 from newsml.sentences import split_sentences
 from newsml.summarize import Summarizer
 
@@ -42,6 +43,7 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-news-summa
 SUMY_ALGORITHMS = {"LexRank": LexRankSummarizer, "TextRank": TextRankSummarizer,
                    "LSA": LsaSummarizer, "Luhn": LuhnSummarizer}
 MIN_FRAGMENT_CHARS = 20
+UNTIMED = {"newsml, no title"}  # runs right after "newsml" on the same text: its stem cache is warm
 
 
 class OfflineSumyTokenizer:
@@ -128,7 +130,8 @@ def systems() -> dict[str, Callable[[Article], list[str]]]:
 
 
 def long_texts(articles: list[Article]) -> tuple[str, str]:
-    """A ~1,000-word article and a 10,000-sentence text, made of the benchmark's own articles."""
+    """A ~1,000-word article and a 10,000-sentence text (paragraphs of 4 sentences), both made of
+    the benchmark's own articles."""
     paragraphs = [p for a in articles for p in a.body.split("\n\n") if p.strip()]
     words, thousand = 0, []
     for paragraph in paragraphs:
@@ -139,19 +142,32 @@ def long_texts(articles: list[Article]) -> tuple[str, str]:
     sentences = [s for a in articles for s in split_sentences(a.body)]
     while len(sentences) < 10_000:
         sentences += sentences
-    return "\n\n".join(thousand), " ".join(sentences[:10_000])
+    huge = [" ".join(sentences[i:i + 4]) for i in range(0, 10_000, 4)]
+    return "\n\n".join(thousand), "\n\n".join(huge)
 
 
-def time_once(function: Callable[[], object]) -> tuple[float, float]:
-    """Wall time in ms and traced peak memory in MiB of one call."""
+def time_once(function: Callable[[], object]) -> float:
+    """Wall time in ms of one call."""
     gc.collect()
-    tracemalloc.start()
     start = time.perf_counter()
     function()
-    elapsed = time.perf_counter() - start
+    return 1000 * (time.perf_counter() - start)
+
+
+def peak_mib(function: Callable[[], object]) -> float:
+    """Peak memory allocated during one call (tracemalloc, which sees numpy's arrays too)."""
+    gc.collect()
+    tracemalloc.start()
+    function()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return 1000 * elapsed, peak / 2**20
+    return peak / 2**20
+
+
+def clear_caches() -> None:
+    """Forget every cached token clean-up and stem, as in a fresh process."""
+    preprocess.stem.cache_clear()
+    preprocess._clean_token.cache_clear()
 
 
 def median_ms(function: Callable[[], object], repeats: int) -> float:
@@ -161,6 +177,10 @@ def median_ms(function: Callable[[], object], repeats: int) -> float:
         function()
         times.append(1000 * (time.perf_counter() - start))
     return statistics.median(times)
+
+
+def row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
 
 
 def main() -> None:
@@ -173,67 +193,71 @@ def main() -> None:
     articles = list(load(args.data, categories, args.limit))
     runs = systems()
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
-    rouge = {name: {} for name in runs}  # system -> category -> list of (r1, r2, rl)
-    seconds = dict.fromkeys(runs, 0.0)
+    rouge: dict[str, dict[str, list[tuple[float, float, float]]]] = {n: {} for n in runs}
+    seconds: dict[str, dict[str, float]] = {n: {} for n in runs}
     for article in articles:
         reference = "\n".join(article.reference_lines)
         for name, run in runs.items():  # interleaved, so drift in machine speed hits all alike
             start = time.perf_counter()
             summary = run(article)
-            seconds[name] += time.perf_counter() - start
+            elapsed = time.perf_counter() - start
+            per_category = seconds[name]
+            per_category[article.category] = per_category.get(article.category, 0.0) + elapsed
             score = scorer.score(reference, "\n".join(summary))
             rouge[name].setdefault(article.category, []).append(
                 (score["rouge1"].fmeasure, score["rouge2"].fmeasure, score["rougeLsum"].fmeasure))
 
     names = list(runs)
-    ms = {name: 1000 * seconds[name] / len(articles) for name in names}
-    header = (["", "articles"] + [f"{n} R1/R2/RL" for n in names]
-              + [f"{n} ms" for n in names] + ["TextRank / newsml time", "newsml / Lead-k time"])
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
+    timed = [n for n in names if n not in UNTIMED]
+    print(row(["", "articles"] + [f"{n} R1 / R2 / RL" for n in names]
+              + [f"{n} ms/article" for n in timed] + ["TextRank ÷ newsml time", "newsml ÷ Lead-k time"]))
+    print("|" + "---|" * (2 + len(names) + len(timed) + 2))
 
-    def cells(scores: list[tuple[float, float, float]]) -> str:
+    def rouge_cell(scores: list[tuple[float, float, float]]) -> str:
         return " / ".join(f"{100 * statistics.fmean(s[i] for s in scores):.1f}" for i in range(3))
 
-    blank = [""] * len(names)
-    for category in sorted({a.category for a in articles}):
-        count = sum(a.category == category for a in articles)
-        print("| " + " | ".join([category, str(count)] + [cells(rouge[n][category]) for n in names]
-                                + blank + ["", ""]) + " |")
-    overall = [cells([s for c in rouge[n].values() for s in c]) for n in names]
-    print("| " + " | ".join(["**overall**", str(len(articles))] + overall
-                            + [f"{ms[n]:.2f}" for n in names]
-                            + [f"{ms['TextRank'] / ms['newsml']:.1f}x",
-                               f"{ms['newsml'] / ms['Lead-k']:.2f}x"]) + " |")
+    def timing_cells(ms: dict[str, float]) -> list[str]:
+        return ([f"{ms[n]:.2f}" if n in ms else "" for n in timed]
+                + [f"{ms['TextRank'] / ms['newsml']:.1f}x" if "TextRank" in ms else "",
+                   f"{ms['newsml'] / ms['Lead-k']:.2f}x"])
+
+    groups = {c: [c] for c in sorted({a.category for a in articles})}
+    groups["**overall**"] = [c for cats in groups.values() for c in cats]
+    for label, cats in groups.items():
+        count = sum(a.category in cats for a in articles)
+        ms = {n: 1000 * sum(seconds[n][c] for c in cats) / count for n in timed}
+        print(row([label, str(count)]
+                  + [rouge_cell([s for c in cats for s in rouge[n][c]]) for n in names]
+                  + timing_cells(ms)))
 
     thousand, huge = long_texts(articles)
     newsml = Summarizer()
     tokenizer = OfflineSumyTokenizer()
     textrank = TextRankSummarizer(Stemmer("english"))
     textrank.stop_words = get_stop_words("english")
+    no_rouge = [""] * len(names)
     k = 5
-    thousand_ms = {
-        "newsml": median_ms(lambda: newsml.summarize(thousand, sentences=k), 20),
-        "Lead-k": median_ms(lambda: split_sentences(thousand)[:k], 20),
-        "TextRank": median_ms(lambda: textrank(
-            PlaintextParser.from_string(thousand, tokenizer).document, k), 5),
-    }
-    row = [f"1,000-word article ({len(thousand.split())} words, k={k})", "1"] + blank
-    row += [f"{thousand_ms[n]:.2f}" if n in thousand_ms else "" for n in names]
-    row += [f"{thousand_ms['TextRank'] / thousand_ms['newsml']:.1f}x",
-            f"{thousand_ms['newsml'] / thousand_ms['Lead-k']:.2f}x"]
-    print("| " + " | ".join(row) + " |")
-    for label, call in (("10,000 sentences, k=3", lambda: newsml.summarize(huge, sentences=3)),
-                        ("10,000 sentences, ratio=0.1",
-                         lambda: newsml.summarize(huge, ratio=0.1))):
-        newsml_ms, newsml_mib = time_once(call)
-        lead_ms, _ = time_once(lambda: split_sentences(huge)[:3])
-        row = [f"{label} ({len(huge) / 2**20:.1f} MiB; peak {newsml_mib:.0f} MiB traced)", "1"]
-        row += blank + [f"{newsml_ms:.0f}" if n == "newsml" else
-                        f"{lead_ms:.0f}" if n == "Lead-k" else
-                        "not run (dense n x n)" if n == "TextRank" else "" for n in names]
-        row += ["", f"{newsml_ms / lead_ms:.2f}x"]
-        print("| " + " | ".join(row) + " |")
+    clear_caches()
+    cold = time_once(lambda: newsml.summarize(thousand, sentences=k))
+    ms = {"newsml": median_ms(lambda: newsml.summarize(thousand, sentences=k), 21),
+          "Lead-k": median_ms(lambda: split_sentences(thousand)[:k], 21),
+          "TextRank": median_ms(lambda: textrank(
+              PlaintextParser.from_string(thousand, tokenizer).document, k), 5)}
+    print(row([f"1,000-word article ({len(thousand.split())} words, k={k}; median of repeats)", "1"]
+              + no_rouge + timing_cells(ms)))
+    print(row([f"same, newsml's first call with empty stem caches", "1"]
+              + no_rouge + timing_cells({"newsml": cold, "Lead-k": ms["Lead-k"]})))
+    n_huge = len(split_sentences(huge))
+    lead_ms = time_once(lambda: split_sentences(huge)[:3])
+    for label, call in ((f"sentences=3", lambda: newsml.summarize(huge, sentences=3)),
+                        (f"ratio=0.1", lambda: newsml.summarize(huge, ratio=0.1)),
+                        (f"ratio=0.5", lambda: newsml.summarize(huge, ratio=0.5))):
+        newsml_ms, mib = time_once(call), peak_mib(call)
+        print(row([f"{n_huge:,}-sentence text ({len(huge) / 2**20:.1f} MiB), {label}: "
+                   f"newsml peak memory {mib:.0f} MiB", "1"] + no_rouge
+                  + [f"{newsml_ms:.0f}" if n == "newsml" else f"{lead_ms:.0f}" if n == "Lead-k"
+                     else "not run: dense n x n" if n == "TextRank" else "" for n in timed]
+                  + ["", f"{newsml_ms / lead_ms:.2f}x"]))
 
 
 if __name__ == "__main__":

@@ -64,9 +64,12 @@ class Gazetteer:
     def find(self, tokens: list[str]) -> list[Entry]:
         """Entries named in ``tokens``, left to right, preferring the longest name at each point."""
         longest_from, entries = self.longest_from, self.entries
+        starters = longest_from.keys() & tokens
+        if not starters:
+            return []
         found: list[Entry] = []
         end = 0  # tokens before this are inside a name already found
-        for i in [i for i, token in enumerate(tokens) if token in longest_from]:
+        for i in [i for i, token in enumerate(tokens) if token in starters]:
             if i < end:
                 continue
             for size in range(min(longest_from[tokens[i]], len(tokens) - i), 0, -1):

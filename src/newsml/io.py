@@ -11,10 +11,13 @@ import csv
 import gzip
 import io
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
+
+from .preprocess import normalize
 
 HEADLINE_COLUMNS = ("headline", "title", "text")
 """Column names taken as the headline, in order of preference, when none is given."""
@@ -82,7 +85,6 @@ def decoded_lines(stream: BinaryIO, source: str) -> Iterator[tuple[int, str, boo
     decides: labelling keeps the row and marks it, training stops with an error. UTF-16 and binary
     files are refused up front, since every line of them would be garbage.
     """
-    decoder = codecs.getincrementaldecoder("utf-8")
     try:
         head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
@@ -97,15 +99,19 @@ def decoded_lines(stream: BinaryIO, source: str) -> Iterator[tuple[int, str, boo
             if number == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8):]
             try:
-                yield number, decoder().decode(raw, final=True), True
+                yield number, raw.decode("utf-8"), True
             except UnicodeDecodeError:
                 yield number, raw.decode("utf-8", errors="replace"), False
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise DataError(source, number + 1, f"cannot read: {exc}") from None
 
 
-def _check_text(text: str) -> str:
-    if not text.strip():
+_VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f]")
+
+
+def text_problem(text: str) -> str:
+    """Why a headline cannot be labelled ('' if it can): blank, or too long to be a headline."""
+    if not (_VISIBLE.search(text) if text.isascii() else normalize(text)):
         return "blank headline"
     if len(text) > MAX_HEADLINE_CHARS:
         return f"headline longer than {MAX_HEADLINE_CHARS} characters"
@@ -250,4 +256,4 @@ def row_headline(row: Row, column: str) -> tuple[str, str]:
         return "", f"missing field {column!r}"
     if not isinstance(value, str):
         return str(value), f"field {column!r} is {type(value).__name__}, not text"
-    return value, _check_text(value)
+    return value, text_problem(value)

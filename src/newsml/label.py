@@ -11,8 +11,7 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 
 from .model import NewsModel
-from .io import MAX_HEADLINE_CHARS
-from .preprocess import normalize
+from .io import text_problem
 from .taxonomy import HEADS, UNCERTAIN
 
 LABEL_COLUMNS = ("region", "region_score", "topic", "topic_score")
@@ -28,11 +27,7 @@ def problem(text: object) -> str:
     """Why ``text`` cannot be labelled, or '' if it can."""
     if not isinstance(text, str):
         return "missing headline" if text is None else f"headline is {type(text).__name__}, not text"
-    if not normalize(text):
-        return "blank headline"
-    if len(text) > MAX_HEADLINE_CHARS:
-        return f"headline longer than {MAX_HEADLINE_CHARS} characters"
-    return ""
+    return text_problem(text)
 
 
 def label_texts(texts: Sequence[object], model: NewsModel, top_k: int = 0,

@@ -120,17 +120,17 @@ class NgramIndexer:
 
 
 class GazetteerIndexer:
-    """Gazetteer hits as features: counts of regions named, by kind of name, and the first region named.
+    """Gazetteer hits as features: regions named, by kind of name, and the first region named.
 
     Only regions are emitted, never the names themselves: the word features already see the names, and
     region-level features let the model generalise to places it never saw in training. The feature set
-    is fixed by the taxonomy, so there is nothing to learn in ``fit``.
+    is fixed by the taxonomy, so there is nothing to learn in ``fit``. As in :class:`NgramIndexer`, each
+    hit is its own entry and the L2 norm is taken over hits.
     """
 
     def __init__(self):
         names = [f"any={r}" for r in REGIONS] + [f"first={r}" for r in REGIONS]
         names += [f"{kind}={r}" for kind in KINDS for r in REGIONS] + ["none", "mixed"]
-        assert len(set(names)) == len(names)
         self.vocabulary = {name: i for i, name in enumerate(names)}
 
     @property
@@ -142,21 +142,23 @@ class GazetteerIndexer:
 
     def transform(self, docs: Sequence[list[str]]) -> sp.csr_matrix:
         gazetteer, vocab = load_gazetteer(), self.vocabulary
-        rows: list[dict[int, float]] = []
+        first = {r: vocab[f"first={r}"] for r in REGIONS}
+        hits = {(kind, r): (vocab[f"any={r}"], vocab[f"{kind}={r}"]) for kind in KINDS for r in REGIONS}
+        none, mixed = vocab["none"], vocab["mixed"]
+        rows: list[list[int]] = []
         for tokens in docs:
             found = gazetteer.find(tokens)
-            counts: Counter[int] = Counter()
-            for entry in found:
-                counts[vocab[f"any={entry.region}"]] += 1
-                counts[vocab[f"{entry.kind}={entry.region}"]] += 1
-            counts[vocab[f"first={found[0].region}"] if found else vocab["none"]] += 1
-            if len({e.region for e in found}) > 1:
-                counts[vocab["mixed"]] += 1
-            rows.append(counts)
+            if not found:
+                rows.append([none])
+                continue
+            ids = [i for e in found for i in hits[e.kind, e.region]]
+            ids.append(first[found[0].region])
+            if any(e.region != found[0].region for e in found):
+                ids.append(mixed)
+            rows.append(ids)
         indptr = np.concatenate(([0], np.cumsum([len(r) for r in rows]))).astype(np.int64)
-        indices = np.fromiter((i for r in rows for i in r), dtype=np.int32, count=int(indptr[-1]))
-        data = np.log1p(np.fromiter((v for r in rows for v in r.values()), dtype=np.float64,
-                                    count=int(indptr[-1])))
+        indices = np.fromiter(chain.from_iterable(rows), dtype=np.int32, count=int(indptr[-1]))
+        data = np.ones(len(indices))
         _normalise_rows(data, indptr)
         return sp.csr_matrix((data, indices, indptr), shape=(len(docs), self.size))
 

@@ -7,7 +7,6 @@ the same per sentence as a 20-sentence article.
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -28,10 +27,12 @@ purpose: our tokeniser turns "U.S." into "us"."""
 
 @dataclass(frozen=True)
 class SentenceVectors:
-    """L2-normalised term-frequency vectors of the sentences, stored as coordinate triples.
+    """Unit-length sentence vectors with sublinear term frequency (1 + log tf), as sorted triples.
 
-    ``rows[e]``, ``terms[e]`` and ``weights[e]`` say that sentence ``rows[e]`` has weight
-    ``weights[e]`` on vocabulary term ``terms[e]``. Sentences without any term have no entry.
+    Sentence ``rows[e]`` has weight ``weights[e]`` on vocabulary term ``terms[e]``; ``rows`` is
+    sorted and a sentence without any term has no entry. No IDF: within one article IDF would
+    down-weight exactly the topic words that make a sentence central (measured: it costs ROUGE),
+    and a background IDF would need a corpus we do not ship. Stop words play its part.
     """
 
     rows: np.ndarray
@@ -42,54 +43,62 @@ class SentenceVectors:
 
     @classmethod
     def from_terms(cls, sentence_terms: Sequence[Sequence[str]]) -> SentenceVectors:
-        """Vectors with sublinear term frequency (1 + log tf): a repeated word is evidence, not a vote."""
+        """Vectors of sentences given as lists of terms (stems): a repeated term is evidence, not a vote."""
         vocabulary: dict[str, int] = {}
-        rows: list[int] = []
-        terms: list[int] = []
-        counts: list[int] = []
-        for row, words in enumerate(sentence_terms):
-            for word, count in Counter(words).items():
-                rows.append(row)
-                terms.append(vocabulary.setdefault(word, len(vocabulary)))
-                counts.append(count)
-        row_array = np.asarray(rows, dtype=np.intp)
-        weights = 1.0 + np.log(np.asarray(counts, dtype=float))
-        norms = np.sqrt(np.bincount(row_array, weights * weights, minlength=len(sentence_terms)))
-        if weights.size:
-            weights /= norms[row_array]
-        return cls(row_array, np.asarray(terms, dtype=np.intp), weights, vocabulary,
-                   len(sentence_terms))
+        term_ids: list[int] = []
+        for terms in sentence_terms:
+            term_ids.extend([vocabulary.setdefault(term, len(vocabulary)) for term in terms])
+        n, size = len(sentence_terms), max(len(vocabulary), 1)
+        rows = np.repeat(np.arange(n), [len(terms) for terms in sentence_terms])
+        pairs, counts = np.unique(rows * size + np.asarray(term_ids, dtype=np.intp),
+                                  return_counts=True)
+        rows = pairs // size
+        weights = 1.0 + np.log(counts)
+        weights /= np.sqrt(np.bincount(rows, weights * weights, minlength=n))[rows]
+        return cls(rows, pairs % size, weights, vocabulary, n)
 
-    def dense_query(self, words: Iterable[str]) -> np.ndarray:
-        """Unit vector over this vocabulary for ``words`` (words outside it are dropped)."""
+    def query(self, terms: Iterable[str]) -> np.ndarray:
+        """Dense unit vector over this vocabulary for ``terms``; terms outside it are dropped."""
         query = np.zeros(len(self.vocabulary))
-        for word, count in Counter(words).items():
-            term = self.vocabulary.get(word)
-            if term is not None:
-                query[term] = 1.0 + np.log(count)
+        for term in terms:
+            if term in self.vocabulary:
+                query[self.vocabulary[term]] += 1.0
+        query[query > 0] = 1.0 + np.log(query[query > 0])
         norm = np.linalg.norm(query)
         return query / norm if norm else query
-
-    def similarity_to(self, dense_vector: np.ndarray) -> np.ndarray:
-        """Dot product of every sentence with ``dense_vector`` (cosine when both are unit)."""
-        return np.bincount(self.rows, self.weights * dense_vector[self.terms],
-                           minlength=self.n_sentences)
 
     def row(self, sentence: int) -> np.ndarray:
         """Dense vector of one sentence."""
         dense = np.zeros(len(self.vocabulary))
-        start, stop = np.searchsorted(self.rows, (sentence, sentence + 1))  # rows are sorted
+        start, stop = np.searchsorted(self.rows, (sentence, sentence + 1))
         dense[self.terms[start:stop]] = self.weights[start:stop]
         return dense
+
+    def similarity_to(self, dense: np.ndarray) -> np.ndarray:
+        """Dot product of every sentence with a dense vector: cosine similarity when it is a unit vector."""
+        return np.bincount(self.rows, self.weights * dense[self.terms], minlength=self.n_sentences)
+
+    def term_counts(self) -> np.ndarray:
+        """Number of distinct terms in each sentence."""
+        return np.bincount(self.rows, minlength=self.n_sentences)
+
+    def subset(self, sentences: np.ndarray) -> SentenceVectors:
+        """Vectors of ``sentences`` only, renumbered 0, 1, ... in the order given."""
+        new_row = np.full(self.n_sentences, -1)
+        new_row[sentences] = np.arange(len(sentences))
+        kept = np.flatnonzero(new_row[self.rows] >= 0)
+        kept = kept[np.argsort(new_row[self.rows[kept]], kind="stable")]
+        return SentenceVectors(new_row[self.rows[kept]], self.terms[kept], self.weights[kept],
+                               self.vocabulary, len(sentences))
 
 
 def degree_centrality(vectors: SentenceVectors) -> np.ndarray:
     """Mean cosine similarity of each sentence to all the others, in [0, 1].
 
-    This is LexRank's degree centrality on the complete, weighted similarity graph without
-    self-loops, computed as ``x_i . (sum_j x_j) - x_i . x_i`` in linear time. On a symmetric
-    graph the stationary distribution of the random walk is proportional to degree, so a power
-    iteration would add cost, not information.
+    LexRank's degree centrality on the complete weighted similarity graph without self-loops,
+    computed as ``x_i . (sum_j x_j) - x_i . x_i`` in linear time. On a symmetric graph the random
+    walk's stationary distribution is proportional to degree, so power iteration (LexRank,
+    TextRank) would add cost, not information.
     """
     n = vectors.n_sentences
     if n < 2:

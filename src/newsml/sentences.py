@@ -17,7 +17,8 @@ sentence cut after "U.S." or "Mr.", which would put a meaningless fragment into 
 Paragraphs always end sentences: a blank line, or a single newline (one paragraph per line, as
 news sites export text), except where the line does not end with punctuation and the next starts
 with a lower-case letter (hard-wrapped prose). Two small repairs run after Punkt: ``"Why?" he
-asked.`` stays one sentence, and so does ``No. 10 Downing Street``.
+asked.`` stays one sentence, and so does ``No. 10 Downing Street``. Chinese and Japanese full
+stops (。！？) end sentences too.
 """
 from __future__ import annotations
 
@@ -73,6 +74,7 @@ _BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
 _SPACES = re.compile(r"\s+")
 _QUESTION_BEFORE_SPEECH_TAG = re.compile(r"[?!][\"'\u201d\u2019]*$")
 _NUMBER_ABBREVIATION = re.compile(r"(?:^|\s)No\.$", re.IGNORECASE)
+_AFTER_CJK_END = re.compile(r"(?<=[\u3002\uff01\uff1f])\s*(?=\S)")  # after 。！？, which Punkt ignores
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -115,12 +117,12 @@ def split_sentences(text: str) -> list[str]:
     for paragraph in _paragraphs(text.replace("\u2026", "...")):
         paragraph = _SPACES.sub(" ", paragraph)
         start = len(sentences)
-        for sentence in _PUNKT.tokenize(paragraph):
-            sentence = sentence.strip()
-            if not sentence:
-                continue
-            if len(sentences) > start and _continues_previous(sentences[-1], sentence):
-                sentences[-1] += " " + sentence
-            else:
-                sentences.append(sentence)
+        for punkt_sentence in _PUNKT.tokenize(paragraph):
+            for sentence in _AFTER_CJK_END.split(punkt_sentence.strip()):
+                if not sentence:
+                    continue
+                if len(sentences) > start and _continues_previous(sentences[-1], sentence):
+                    sentences[-1] += " " + sentence
+                else:
+                    sentences.append(sentence)
     return sentences
