@@ -4,6 +4,7 @@ every row back in order, and put the output in place only when it is complete.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import signal
@@ -12,7 +13,8 @@ import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
+from collections import deque
+from itertools import chain, islice
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Iterator, TextIO
@@ -95,38 +97,52 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-class _Writer:
-    """Writes rows of input fields plus label columns in one of the output formats."""
+@dataclass(frozen=True)
+class _Format:
+    """How to label and write a chunk: everything a worker process needs besides the model."""
 
-    def __init__(self, handle: TextIO, fmt: str, columns: list[str] | None, added: list[str]):
-        self.handle, self.fmt, self.added = handle, fmt, added
-        self.columns = columns
-        if fmt in ("csv", "tsv"):
-            self.csv = csv.writer(handle, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
-            if columns is not None:
-                self.csv.writerow([*columns, *added])
+    fmt: str
+    columns: list[str] | None
+    prefix: str
+    top_k: int
+    threshold: float | None
 
-    def write(self, rows: list[Row], labels: dict[str, list]) -> None:
-        if self.columns is None and self.fmt != "jsonl":  # JSONL in, table out: the first rows decide
-            self.columns = list(dict.fromkeys(k for row in rows for k in row.fields))
-            self.csv.writerow([*self.columns, *self.added])
-        label_rows = zip(*(labels[name] for name in self.added))
+    @property
+    def added(self) -> list[str]:
+        return [self.prefix + name for name in output_columns(self.top_k)]
+
+    def header(self) -> str:
         if self.fmt == "jsonl":
-            lines = []
-            for row, values in zip(rows, label_rows):
-                record = dict(row.fields)
-                record.update(zip(self.added, values))
-                lines.append(json.dumps(record, ensure_ascii=False))
-            self.handle.write("\n".join(lines) + "\n")
-        else:
-            errors = labels[self.added[-1]]
-            known = set(self.columns)
-            for i, row in enumerate(rows):
-                unknown = [k for k in row.fields if k not in known]
-                if unknown and not errors[i]:
-                    errors[i] = f"fields not in the output columns: {', '.join(unknown)}"
-            self.csv.writerows([*(_cell(row.fields.get(c)) for c in self.columns), *values]
-                               for row, values in zip(rows, zip(*(labels[name] for name in self.added))))
+            return ""
+        return _table_lines([[*self.columns, *self.added]], self.fmt)
+
+
+def _table_lines(rows, fmt: str) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def _label_chunk(model: NewsModel, spec: _Format, fields: list[dict], texts: list[str],
+                 problems: list[str]) -> tuple[str, int]:
+    """Label one chunk and format it as output text; returns the text and the rows with problems."""
+    labels = label_texts(texts, model, spec.top_k, spec.threshold, problems)
+    errors = labels["error"]
+    values = zip(*labels.values())
+    if spec.fmt == "jsonl":
+        added = spec.added
+        lines = [json.dumps({**row, **dict(zip(added, extra))}, ensure_ascii=False)
+                 for row, extra in zip(fields, values)]
+        text = "\n".join(lines) + "\n" if lines else ""
+    else:
+        known = set(spec.columns)
+        for i, row in enumerate(fields):  # JSONL in, table out: keys the header does not have
+            unknown = [k for k in row if k not in known]
+            if unknown and not errors[i]:
+                errors[i] = f"fields not in the output columns: {', '.join(unknown)}"
+        text = _table_lines(([*(_cell(row.get(c)) for c in spec.columns), *extra]
+                             for row, extra in zip(fields, values)), spec.fmt)
+    return text, sum(1 for e in errors if e)
 
 
 def _cell(value) -> str:
@@ -164,9 +180,8 @@ def _init_worker(model_path: str | None) -> None:
     _WORKER_MODEL = load_model(model_path)
 
 
-def _label_in_worker(job: tuple[list[str], list[str], int, float | None]) -> dict[str, list]:
-    texts, problems, top_k, threshold = job
-    return label_texts(texts, _WORKER_MODEL, top_k, threshold, problems)
+def _label_in_worker(spec: _Format, fields: list[dict], texts: list[str], problems: list[str]) -> tuple[str, int]:
+    return _label_chunk(_WORKER_MODEL, spec, fields, texts, problems)
 
 
 def label_file(source: str, output: str | None = None, *, column: str | None = None,
@@ -201,23 +216,27 @@ def label_file(source: str, output: str | None = None, *, column: str | None = N
         pool = get_context("spawn").Pool(jobs, _init_worker, (model_path,)) if jobs > 1 else None
         try:
             with atomic_output(output) as handle:
-                writer = _Writer(handle, fmt, reader.columns, added)
                 chunks = _chunks(reader, name, chunk_size)
                 if strict:
                     chunks = _strict(chunks, reader.source)
+                first = next(chunks, None)
+                columns = reader.columns
+                if columns is None and fmt != "jsonl":  # JSONL in, table out: the first rows decide
+                    columns = list(dict.fromkeys(k for row in (first[0] if first else []) for k in row.fields))
+                spec = _Format(fmt, columns, prefix, top_k, threshold)
+                handle.write(spec.header())
+                jobs_in_order = chain([first] if first else [], chunks)
+                work = (([row.fields for row in rows], texts, problems) for rows, texts, problems in jobs_in_order)
                 if pool is None:
-                    results = ((rows, label_texts(texts, model, top_k, threshold, problems))
-                               for rows, texts, problems in chunks)
+                    results = ((_label_chunk(model, spec, *job), len(job[1])) for job in work)
                 else:
-                    results = _pooled(pool, chunks, top_k, threshold, jobs)
-                for rows, labels in results:
-                    renamed = {prefix + k: v for k, v in labels.items()}
-                    writer.write(rows, renamed)
-                    stats.read += len(rows)
-                    bad = sum(1 for e in labels["error"] if e)
+                    results = _pooled(pool, spec, work, jobs)
+                for (text, bad), size in results:
+                    handle.write(text)
+                    stats.read += size
                     stats.problems += bad
-                    stats.labelled += len(rows) - bad
-                    bar.update(len(rows))
+                    stats.labelled += size - bad
+                    bar.update(size)
         finally:
             bar.close()
             if pool is not None:
@@ -237,13 +256,13 @@ def _strict(chunks, source: str):
         yield rows, texts, problems
 
 
-def _pooled(pool, chunks, top_k: int, threshold: float | None, jobs: int):
+def _pooled(pool, spec: _Format, work, jobs: int):
     """Label chunks in the pool, at most ``2 * jobs`` in flight, results in input order."""
-    pending: list = []
-    for rows, texts, problems in chunks:
-        pending.append((rows, pool.apply_async(_label_in_worker, ((texts, problems, top_k, threshold),))))
+    pending: deque = deque()
+    for fields, texts, problems in work:
+        pending.append((pool.apply_async(_label_in_worker, (spec, fields, texts, problems)), len(texts)))
         if len(pending) >= 2 * jobs:
-            rows_done, result = pending.pop(0)
-            yield rows_done, result.get()
-    for rows_done, result in pending:
-        yield rows_done, result.get()
+            result, size = pending.popleft()
+            yield result.get(), size
+    for result, size in pending:
+        yield result.get(), size

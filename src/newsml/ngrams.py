@@ -124,11 +124,13 @@ class GazetteerIndexer:
 
     Only regions are emitted, never the names themselves: the word features already see the names, and
     region-level features let the model generalise to places it never saw in training. The feature set
-    is fixed by the taxonomy, so there is nothing to learn in ``fit``. As in :class:`NgramIndexer`, each
-    hit is its own entry and the L2 norm is taken over hits.
+    is fixed by the taxonomy; ``fit`` keeps the gazetteer itself, so a saved model goes on seeing the
+    names it was trained with. As in :class:`NgramIndexer`, each hit is its own entry and the L2 norm
+    is taken over hits.
     """
 
     def __init__(self):
+        self.gazetteer = None
         names = [f"any={r}" for r in REGIONS] + [f"first={r}" for r in REGIONS]
         names += [f"{kind}={r}" for kind in KINDS for r in REGIONS] + ["none", "mixed"]
         self.vocabulary = {name: i for i, name in enumerate(names)}
@@ -138,10 +140,11 @@ class GazetteerIndexer:
         return len(self.vocabulary)
 
     def fit(self, docs: Sequence[list[str]]) -> GazetteerIndexer:
+        self.gazetteer = load_gazetteer()
         return self
 
     def transform(self, docs: Sequence[list[str]]) -> sp.csr_matrix:
-        gazetteer, vocab = load_gazetteer(), self.vocabulary
+        gazetteer, vocab = self.gazetteer, self.vocabulary
         first = {r: vocab[f"first={r}"] for r in REGIONS}
         hits = {(kind, r): (vocab[f"any={r}"], vocab[f"{kind}={r}"]) for kind in KINDS for r in REGIONS}
         none, mixed = vocab["none"], vocab["mixed"]

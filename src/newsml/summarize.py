@@ -25,6 +25,9 @@ from newsml.sentences import split_sentences
 
 DEFAULT_SENTENCES = 3
 MAX_REDUNDANCY_CHECKED = 1000
+NEAR_DUPLICATE = 0.8
+"""Cosine similarity from which a candidate counts as a restatement of a sentence already picked:
+it is then taken only when nothing else is left."""
 
 _TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -62,7 +65,8 @@ class Summarizer:
     ``title_weight`` times its cosine similarity to the title; a sentence with fewer than
     ``min_content_words`` distinct content words (a caption, a dateline, "Read more") has it
     scaled down in proportion. Sentences are then picked one by one by relevance minus
-    ``redundancy_penalty`` times the highest cosine similarity to a sentence already picked.
+    ``redundancy_penalty`` times the highest cosine similarity to a sentence already picked;
+    a near-duplicate of a picked sentence (``NEAR_DUPLICATE``) comes after every other sentence.
 
     Defaults are few and deliberately mild: on BBC News Summary every prior costs a little ROUGE
     against centrality alone (see bench/results/summarize.md), but news from other outlets leans
@@ -137,7 +141,8 @@ class Summarizer:
         max_similarity = np.zeros(len(pool))
         picked = []
         for _ in range(k):
-            best = int(np.argmax(gain - self.redundancy_penalty * max_similarity))
+            best = int(np.argmax(gain - self.redundancy_penalty * max_similarity
+                                 - (max_similarity >= NEAR_DUPLICATE)))
             picked.append(best)
             gain[best] = -np.inf
             np.maximum(max_similarity, candidates.similarity_to(candidates.row(best)),

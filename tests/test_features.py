@@ -1,0 +1,97 @@
+"""Preprocessing and features: offline tokenising and stemming, and scikit-learn compatibility."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+
+from newsml.classifier import HeadlineClassifier, build_pipeline, compile_model
+from newsml.features import HeadlineFeatures
+from newsml.gazetteer import Gazetteer, load_gazetteer
+from newsml.preprocess import normalize, stem_tokens, tokenize
+
+HEADLINES = [
+    "Kenya's parliament passes finance bill", "Brazil's central bank raises Selic rate",
+    "Floods kill dozens in Pakistan's Sindh", "EU leaders meet in Brussels over Ukraine aid",
+    "Fed holds rates steady as inflation cools", "Wildfire forces evacuations near Los Angeles",
+] * 5
+TOPICS = ["politics", "economy", "disaster", "diplomacy", "economy", "disaster"] * 5
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("U.S. Suspends UK Technology Deal", ["us", "suspends", "uk", "technology", "deal"]),
+    ("Ukraine\u2019s NATO bid, $10.9bn and 3.25%", ["ukraine", "nato", "bid", "10.9", "bn", "and", "3.25%"]),
+    ("Co-operation \u2014 \u201cpeace\u201d e.g. 2,000 troops", ["co-operation", "peace", "eg", "2,000", "troops"]),
+    ("", []),
+    ("\x00\x01 \u200b ", []),
+])
+def test_tokenize(text, tokens):
+    assert tokenize(text) == tokens
+
+
+def test_stems_need_no_nltk_data():
+    assert stem_tokens("Negotiators negotiated negotiations") == ["negoti", "negoti", "negoti"]
+
+
+def test_normalize_folds_unicode_and_spaces():
+    assert normalize("  \uff21\u00a0b\u2019s\n\tc ") == "A b's c"
+
+
+def test_gazetteer_finds_longest_names_left_to_right():
+    gazetteer = Gazetteer.from_lines(["new york\tcity\tUS\tUnited States", "york\tcity\tEurope\tUnited Kingdom",
+                                      "syria\tcountry\tMiddle East\tSyria"])
+    found = gazetteer.find(tokenize("New York rally for Syria, then York"))
+    assert [(e.name, e.region) for e in found] == [("new york", "US"), ("syria", "Middle East"),
+                                                   ("york", "Europe")]
+    with pytest.raises(ValueError, match="line:1: unknown region"):
+        Gazetteer.from_lines(["x\tcity\tMars\tX"], source="line")
+
+
+def test_shipped_gazetteer_maps_capitals_and_leaders():
+    gazetteer = load_gazetteer()
+    regions = {e.name.lower(): e.region for e in gazetteer.find(tokenize("Kyiv Nairobi Canberra Lima Tehran"))}
+    assert regions == {"kyiv": "Europe", "nairobi": "Africa", "canberra": "Asia-Pacific", "lima": "Americas",
+                       "tehran": "Middle East"}
+    assert len(gazetteer.countries()) >= 190
+
+
+def test_features_are_a_scikit_learn_transformer():
+    features = HeadlineFeatures(char_weight=0.5)
+    assert clone(features).get_params()["char_weight"] == 0.5
+    matrix = features.fit_transform(HEADLINES)
+    assert matrix.shape == (len(HEADLINES), len(features.get_feature_names_out()))
+    assert matrix.has_canonical_format
+    assert np.allclose(np.sqrt(matrix.multiply(matrix).sum(axis=1)).A1, np.sqrt(1 + 0.25 + 0.25), atol=1e-6)
+    with pytest.raises(TypeError, match="single string"):
+        features.transform("one headline")
+    with pytest.raises(ValueError, match="weight 0"):
+        HeadlineFeatures(word_weight=0, char_weight=0, gazetteer_weight=0).fit(HEADLINES)
+
+
+def test_grid_search_over_features_and_classifier():
+    search = GridSearchCV(make_pipeline(HeadlineFeatures(), HeadlineClassifier(calibration_folds=2)),
+                          {"headlinefeatures__char_weight": [0.5, 1.0], "headlineclassifier__C": [0.1, 1.0]},
+                          cv=2)
+    search.fit(HEADLINES, TOPICS)
+    assert set(search.best_params_) == {"headlinefeatures__char_weight", "headlineclassifier__C"}
+    proba = search.predict_proba(HEADLINES[:3])
+    assert proba.shape == (3, 4) and np.allclose(proba.sum(axis=1), 1)
+
+
+def test_compiled_model_predicts_like_the_pipeline():
+    regions = ["Africa", "Americas", "Asia-Pacific", "Europe", "US", "US"] * 5
+    pipeline = build_pipeline().fit(HEADLINES, np.column_stack([regions, TOPICS]))
+    model = compile_model(pipeline)
+    expected = pipeline.named_steps["heads"].predict_proba(pipeline.named_steps["features"].transform(HEADLINES))
+    got = model.predict_proba(HEADLINES)
+    for head, proba in zip(("region", "topic"), expected):
+        assert np.allclose(got[head], proba, atol=1e-5)
+
+
+def test_binary_head_still_gives_two_scores():
+    two = HeadlineClassifier(calibration_folds=2).fit(HeadlineFeatures().fit_transform(HEADLINES),
+                                                      ["a", "b", "a", "b", "a", "b"] * 5)
+    proba = two.predict_proba(HeadlineFeatures().fit(HEADLINES).transform(HEADLINES[:2]))
+    assert proba.shape == (2, 2) and np.allclose(proba.sum(axis=1), 1)
