@@ -18,6 +18,11 @@ from .taxonomy import REGIONS
 KINDS = ("country", "demonym", "capital", "city", "region", "person", "organisation", "group")
 
 
+def split_hyphens(tokens: list[str]) -> list[str]:
+    """``israel-iran`` -> ``israel``, ``iran``: compounds name places too ("Kremlin-backed")."""
+    return [part for token in tokens for part in token.split("-") if part]
+
+
 @dataclass(frozen=True)
 class Entry:
     """One gazetteer name: ``tokens`` as :func:`newsml.preprocess.tokenize` gives them."""
@@ -52,7 +57,7 @@ class Gazetteer:
                 raise ValueError(f"{source}:{number}: unknown kind {kind!r}")
             if region not in REGIONS:
                 raise ValueError(f"{source}:{number}: unknown region {region!r}")
-            key = tuple(tokenize(name))
+            key = tuple(split_hyphens(tokenize(name)))
             if not key:
                 raise ValueError(f"{source}:{number}: empty name")
             entries.setdefault(key, Entry(name, kind, region, country))
@@ -64,6 +69,8 @@ class Gazetteer:
     def find(self, tokens: list[str]) -> list[Entry]:
         """Entries named in ``tokens``, left to right, preferring the longest name at each point."""
         longest_from, entries = self.longest_from, self.entries
+        if any("-" in t for t in tokens):
+            tokens = split_hyphens(tokens)
         starters = longest_from.keys() & tokens
         if not starters:
             return []
