@@ -65,7 +65,7 @@ def test_features_are_a_scikit_learn_transformer():
     assert matrix.has_canonical_format
     raw = features.builder_.transform([tokenize(h) for h in HEADLINES])  # one entry per occurrence
     squares = np.add.reduceat(raw.data ** 2, raw.indptr[:-1])
-    assert np.allclose(squares, 1 + 0.25 + 0.25)  # each block unit-norm over occurrences, then weighted
+    assert np.allclose(squares, 2.25 + 0.25 + 0.25)  # each block unit-norm over occurrences, then weighted
     assert np.allclose((raw @ np.ones(raw.shape[1])), matrix @ np.ones(matrix.shape[1]))
     with pytest.raises(TypeError, match="single string"):
         features.transform("one headline")
@@ -75,10 +75,10 @@ def test_features_are_a_scikit_learn_transformer():
 
 def test_grid_search_over_features_and_classifier():
     search = GridSearchCV(make_pipeline(HeadlineFeatures(), HeadlineClassifier(calibration_folds=2)),
-                          {"headlinefeatures__char_weight": [0.5, 1.0], "headlineclassifier__C": [0.1, 1.0]},
+                          {"headlinefeatures__char_weight": [0.5, 1.0], "headlineclassifier__alpha": [0.5, 2.0]},
                           cv=2)
     search.fit(HEADLINES, TOPICS)
-    assert set(search.best_params_) == {"headlinefeatures__char_weight", "headlineclassifier__C"}
+    assert set(search.best_params_) == {"headlinefeatures__char_weight", "headlineclassifier__alpha"}
     proba = search.predict_proba(HEADLINES[:3])
     assert proba.shape == (3, 4) and np.allclose(proba.sum(axis=1), 1)
 

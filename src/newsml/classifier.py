@@ -11,6 +11,7 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import RidgeClassifier
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.multioutput import MultiOutputClassifier
 from sklearn.pipeline import Pipeline
@@ -28,29 +29,42 @@ def softmax(scores: np.ndarray) -> np.ndarray:
 
 
 class HeadlineClassifier(ClassifierMixin, BaseEstimator):
-    """A linear SVM whose decision values become probabilities by temperature scaling.
+    """A linear classifier whose decision values become probabilities by temperature scaling.
 
-    The SVM is fitted on all the data; one scale factor ``scale_`` for its decision values is fitted on
-    out-of-fold decision values to minimise log-loss (temperature scaling, Guo et al. 2017). One
-    parameter cannot overfit, it never changes which label wins, and predicting costs one dot product.
+    ``loss="squared"`` is ridge regression on +-1 targets, one per label (scikit-learn's
+    ``RidgeClassifier``, ``alpha`` the penalty); ``loss="hinge"`` is a linear SVM (``LinearSVC`` with
+    ``C = 1 / (2 * alpha)``). On our corpus and on AG News the two are within a point of each other;
+    squared loss is a little better on topics. The model is fitted on all the data; one scale factor
+    ``scale_`` for its decision values is fitted on out-of-fold decision values to minimise log-loss
+    (temperature scaling, Guo et al. 2017). One parameter cannot overfit, it never changes which label
+    wins, and predicting costs one dot product.
     """
 
-    def __init__(self, C: float = 0.5, class_weight: str | None = "balanced",
+    def __init__(self, loss: str = "squared", alpha: float = 1.0, class_weight: str | None = "balanced",
                  calibration_folds: int = 5, random_state: int = 0):
-        self.C = C
+        self.loss = loss
+        self.alpha = alpha
         self.class_weight = class_weight
         self.calibration_folds = calibration_folds
         self.random_state = random_state
 
+    def _linear_model(self):
+        if self.loss == "squared":
+            return RidgeClassifier(alpha=self.alpha, class_weight=self.class_weight)
+        if self.loss == "hinge":
+            return LinearSVC(C=1.0 / (2.0 * self.alpha), class_weight=self.class_weight,
+                             random_state=self.random_state)
+        raise ValueError(f"loss must be 'squared' or 'hinge', not {self.loss!r}")
+
     def fit(self, X, y) -> HeadlineClassifier:
         y = np.asarray(y)
-        svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
-        self.svm_ = svm.fit(X, y)
-        self.classes_ = self.svm_.classes_
+        linear = self._linear_model()
+        self.linear_ = linear.fit(X, y)
+        self.classes_ = self.linear_.classes_
         smallest = int(min(np.unique(y, return_counts=True)[1]))
         folds = StratifiedKFold(max(2, min(self.calibration_folds, smallest)), shuffle=True,
                                 random_state=self.random_state)
-        held_out = _two_columns(cross_val_predict(svm, X, y, cv=folds, method="decision_function"))
+        held_out = _two_columns(cross_val_predict(linear, X, y, cv=folds, method="decision_function"))
         truth = np.searchsorted(self.classes_, y)
 
         def log_loss(log_scale: float) -> float:
@@ -61,14 +75,14 @@ class HeadlineClassifier(ClassifierMixin, BaseEstimator):
 
     @property
     def coef_(self) -> np.ndarray:
-        """(n_classes, n_features) weights; a two-class SVM's single row becomes (-w, w)."""
-        check_is_fitted(self, "svm_")
-        return _two_columns(self.svm_.coef_.T).T
+        """(n_classes, n_features) weights; a two-class model's single row becomes (-w, w)."""
+        check_is_fitted(self, "linear_")
+        return _two_columns(self.linear_.coef_.T).T
 
     @property
     def intercept_(self) -> np.ndarray:
-        check_is_fitted(self, "svm_")
-        return _two_columns(self.svm_.intercept_[None, :])[0]
+        check_is_fitted(self, "linear_")
+        return _two_columns(self.linear_.intercept_[None, :])[0]
 
     def decision_function(self, X) -> np.ndarray:
         return X @ self.coef_.T + self.intercept_
@@ -81,7 +95,7 @@ class HeadlineClassifier(ClassifierMixin, BaseEstimator):
 
 
 def _two_columns(scores: np.ndarray) -> np.ndarray:
-    """Decision values with one column per class: a binary SVM's single score z becomes (-z, z)."""
+    """Decision values with one column per class: a binary model's single score z becomes (-z, z)."""
     scores = scores.reshape(len(scores), -1)
     return np.hstack([-scores, scores]) if scores.shape[1] == 1 else scores
 

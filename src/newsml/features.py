@@ -40,7 +40,7 @@ class HeadlineFeatures(TransformerMixin, BaseEstimator):
         word_min_df: int = 1,
         char_ngram_range: tuple[int, int] = (3, 5),
         char_min_df: int = 2,
-        word_weight: float = 1.0,
+        word_weight: float = 1.5,
         char_weight: float = 1.0,
         gazetteer_weight: float = 0.5,
     ):
