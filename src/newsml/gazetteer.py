@@ -69,7 +69,7 @@ class Gazetteer:
     def find(self, tokens: list[str]) -> list[Entry]:
         """Entries named in ``tokens``, left to right, preferring the longest name at each point."""
         longest_from, entries = self.longest_from, self.entries
-        if any("-" in t for t in tokens):
+        if "-" in "".join(tokens):
             tokens = split_hyphens(tokens)
         starters = longest_from.keys() & tokens
         if not starters:

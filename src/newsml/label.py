@@ -34,11 +34,11 @@ def label_texts(texts: Sequence[object], model: NewsModel, top_k: int = 0,
                 threshold: float | None = None, problems: Sequence[str] | None = None) -> dict[str, list]:
     """Label columns (name -> one value per text) for ``texts``, in order; bad rows get an ``error``.
 
-    ``problems`` lets a reader pass on what it already knows (an undecodable line, a malformed row).
+    ``problems``, when given, is what a reader already found for each text (an undecodable line, a
+    malformed row, a blank headline; '' for none), and is trusted instead of checking again.
     Rows with a problem keep their place with empty labels, so output rows always match input rows.
     """
-    known = problems if problems is not None else [""] * len(texts)
-    errors = [p or problem(t) for p, t in zip(known, texts)]
+    errors = list(problems) if problems is not None else [problem(t) for t in texts]
     columns: dict[str, list] = {name: [""] * len(texts) for name in output_columns(top_k)}
     columns["error"] = errors
     good = [i for i, e in enumerate(errors) if not e]

@@ -62,6 +62,8 @@ class NgramIndexer:
         if self.kind == "char":
             return tokens
         reach = self.ngram_range[1]
+        if reach == 2:  # the default, on the hot path
+            return list(zip([""] + tokens, tokens))
         padded = [""] * (reach - 1) + tokens
         return list(zip(*(padded[k:] for k in range(reach))))
 

@@ -7,6 +7,7 @@ the same per sentence as a 20-sentence article.
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -58,14 +59,15 @@ class SentenceVectors:
         return cls(rows, pairs % size, weights, vocabulary, n)
 
     def query(self, terms: Iterable[str]) -> np.ndarray:
-        """Dense unit vector over this vocabulary for ``terms``; terms outside it are dropped."""
+        """Dense vector over this vocabulary for ``terms``, weighted like the sentences and scaled
+        to unit length before the terms outside the vocabulary are dropped."""
+        weights = {term: 1.0 + np.log(count) for term, count in Counter(terms).items()}
+        norm = np.sqrt(sum(w * w for w in weights.values()))
         query = np.zeros(len(self.vocabulary))
-        for term in terms:
+        for term, weight in weights.items():
             if term in self.vocabulary:
-                query[self.vocabulary[term]] += 1.0
-        query[query > 0] = 1.0 + np.log(query[query > 0])
-        norm = np.linalg.norm(query)
-        return query / norm if norm else query
+                query[self.vocabulary[term]] = weight / norm
+        return query
 
     def row(self, sentence: int) -> np.ndarray:
         """Dense vector of one sentence."""
@@ -73,6 +75,12 @@ class SentenceVectors:
         start, stop = np.searchsorted(self.rows, (sentence, sentence + 1))
         dense[self.terms[start:stop]] = self.weights[start:stop]
         return dense
+
+    def dense(self) -> np.ndarray:
+        """All vectors as one dense (sentences x vocabulary) matrix: for small sets only."""
+        matrix = np.zeros((self.n_sentences, len(self.vocabulary)))
+        matrix[self.rows, self.terms] = self.weights
+        return matrix
 
     def similarity_to(self, dense: np.ndarray) -> np.ndarray:
         """Dot product of every sentence with a dense vector: cosine similarity when it is a unit vector."""

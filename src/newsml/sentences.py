@@ -23,6 +23,7 @@ stops (。！？) end sentences too.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from nltk.tokenize.punkt import (
     _ORTHO_BEG_UC,
@@ -73,8 +74,10 @@ _LINE_END_PUNCTUATION = tuple(".!?:;\"')]}\u201d\u2019\u2026")
 _BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
 _SPACES = re.compile(r"\s+")
 _QUESTION_BEFORE_SPEECH_TAG = re.compile(r"[?!][\"'\u201d\u2019]*$")
-_NUMBER_ABBREVIATION = re.compile(r"(?:^|\s)No\.$", re.IGNORECASE)
 _AFTER_CJK_END = re.compile(r"(?<=[\u3002\uff01\uff1f])\s*(?=\S)")  # after 。！？, which Punkt ignores
+PUNKT_WINDOW = 10_000
+"""Longer paragraphs go to Punkt a window at a time: NLTK stops a regular expression that runs
+for more than 5 s (its ReDoS guard), which a megabyte-long paragraph can reach."""
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -82,47 +85,65 @@ def _paragraphs(text: str) -> list[str]:
     text = "\n".join(text.splitlines())  # \r\n, \r, \u2028 and friends become \n
     paragraphs: list[str] = []
     for block in _BLANK_LINES.split(text):
-        current = ""
+        lines: list[str] = []
         for line in block.split("\n"):
             line = line.strip()
             if not line:
                 continue
-            if current and not current.endswith(_LINE_END_PUNCTUATION) and line[0].islower():
-                current += " " + line
+            if lines and line[0].islower() and not lines[-1].endswith(_LINE_END_PUNCTUATION):
+                lines.append(line)
             else:
-                if current:
-                    paragraphs.append(current)
-                current = line
-        if current:
-            paragraphs.append(current)
+                if lines:
+                    paragraphs.append(" ".join(lines))
+                lines = [line]
+        if lines:
+            paragraphs.append(" ".join(lines))
     return paragraphs
 
 
-def _continues_previous(previous: str, sentence: str) -> bool:
+def _punkt_sentences(paragraph: str) -> Iterator[str]:
+    """Punkt's sentences of one paragraph, ``PUNKT_WINDOW`` characters at a time."""
+    start = 0
+    while len(paragraph) - start > PUNKT_WINDOW:
+        window = paragraph[start:start + PUNKT_WINDOW]
+        spans = list(_PUNKT.span_tokenize(window))
+        if len(spans) > 1:  # the last sentence may run on past the window: redo it next time
+            yield from (window[a:b] for a, b in spans[:-1])
+            start += spans[-1][0]
+        else:  # no sentence end in sight: cut at the last space
+            cut = window.rfind(" ")
+            if cut <= 0:
+                cut = PUNKT_WINDOW
+            yield window[:cut]
+            start += cut
+    yield from _PUNKT.tokenize(paragraph[start:])
+
+
+def _continues(previous: str, sentence: str) -> bool:
     """True where Punkt broke a sentence that the two repairs in the module docstring keep whole."""
-    if sentence[0].islower() and _QUESTION_BEFORE_SPEECH_TAG.search(previous):
-        return True
-    return sentence[0].isdigit() and _NUMBER_ABBREVIATION.search(previous) is not None
+    if sentence[0].islower():
+        return _QUESTION_BEFORE_SPEECH_TAG.search(previous[-4:]) is not None
+    return sentence[0].isdigit() and (previous == "No." or previous.endswith(" No."))
 
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of ``text`` in order, each on one line with single spaces.
 
-    Needs no NLTK data. The Unicode ellipsis is read (and returned) as three full stops so that
-    Punkt treats it like ``...``.
+    Needs no NLTK data; linear in the length of ``text``. The Unicode ellipsis is read (and
+    returned) as three full stops so that Punkt treats it like ``...``.
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
-    sentences: list[str] = []
+    sentences: list[list[str]] = []  # each sentence as the pieces Punkt cut it into
     for paragraph in _paragraphs(text.replace("\u2026", "...")):
-        paragraph = _SPACES.sub(" ", paragraph)
-        start = len(sentences)
-        for punkt_sentence in _PUNKT.tokenize(paragraph):
-            for sentence in _AFTER_CJK_END.split(punkt_sentence.strip()):
-                if not sentence:
+        new_paragraph = True
+        for punkt_sentence in _punkt_sentences(_SPACES.sub(" ", paragraph)):
+            for piece in _AFTER_CJK_END.split(punkt_sentence.strip()):
+                if not piece:
                     continue
-                if len(sentences) > start and _continues_previous(sentences[-1], sentence):
-                    sentences[-1] += " " + sentence
+                if not new_paragraph and _continues(sentences[-1][-1], piece):
+                    sentences[-1].append(piece)
                 else:
-                    sentences.append(sentence)
-    return sentences
+                    sentences.append([piece])
+                new_paragraph = False
+    return [" ".join(pieces) for pieces in sentences]

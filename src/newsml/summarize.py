@@ -25,6 +25,9 @@ from newsml.sentences import split_sentences
 
 DEFAULT_SENTENCES = 3
 MAX_REDUNDANCY_CHECKED = 1000
+DENSE_GRAM_MAX_CELLS = 2**20
+"""Redundancy control multiplies out all candidate pairs at once while the candidates' dense
+matrix has at most this many cells (8 MiB); beyond, it compares one pick at a time."""
 NEAR_DUPLICATE = 0.8
 """Cosine similarity from which a candidate counts as a restatement of a sentence already picked:
 it is then taken only when nothing else is left."""
@@ -67,6 +70,7 @@ class Summarizer:
     scaled down in proportion. Sentences are then picked one by one by relevance minus
     ``redundancy_penalty`` times the highest cosine similarity to a sentence already picked;
     a near-duplicate of a picked sentence (``NEAR_DUPLICATE``) comes after every other sentence.
+    ``redundancy_penalty=0`` turns both off: the top sentences by relevance are taken.
 
     Defaults are few and deliberately mild: on BBC News Summary every prior costs a little ROUGE
     against centrality alone (see bench/results/summarize.md), but news from other outlets leans
@@ -109,6 +113,9 @@ class Summarizer:
 
     def score(self, sentences: Sequence[str], title: str | None = None) -> np.ndarray:
         """Relevance of each sentence, in [0, 1] with the best at 1; 0 without any content word."""
+        if (isinstance(sentences, str) or not isinstance(sentences, Sequence)
+                or not all(isinstance(s, str) for s in sentences)):
+            raise TypeError("sentences must be a sequence of str, such as split_sentences(text)")
         vectors = SentenceVectors.from_terms([self._terms(s) for s in sentences])
         return self._relevance(vectors, title)
 
@@ -137,6 +144,12 @@ class Summarizer:
             pool, candidates = np.arange(vectors.n_sentences), vectors
         else:
             candidates = vectors.subset(pool)
+        if len(pool) * len(vectors.vocabulary) <= DENSE_GRAM_MAX_CELLS:
+            matrix = candidates.dense()
+            similarity_to_pick = (matrix @ matrix.T).__getitem__
+        else:
+            def similarity_to_pick(pick: int) -> np.ndarray:
+                return candidates.similarity_to(candidates.row(pick))
         gain = relevance[pool]
         max_similarity = np.zeros(len(pool))
         picked = []
@@ -145,8 +158,7 @@ class Summarizer:
                                  - (max_similarity >= NEAR_DUPLICATE)))
             picked.append(best)
             gain[best] = -np.inf
-            np.maximum(max_similarity, candidates.similarity_to(candidates.row(best)),
-                       out=max_similarity)
+            np.maximum(max_similarity, similarity_to_pick(best), out=max_similarity)
         return sorted(pool[picked].tolist())
 
     def summarize(self, text: str, sentences: int | None = None, ratio: float | None = None,
