@@ -70,7 +70,7 @@ class FastText:
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as handle:
             for text, label in zip(texts, labels):
                 handle.write(f"__label__{label} {' '.join(text.lower().split())}\n")
-        self.model = fasttext.train_supervised(handle.name, epoch=25, lr=0.5, wordNgrams=2, verbose=0, seed=0,
+        self.model = fasttext.train_supervised(handle.name, epoch=25, wordNgrams=2, verbose=0, seed=0,
                                                thread=1)
         Path(handle.name).unlink()
         return self

@@ -125,7 +125,7 @@ def render(digest: Digest, fmt: str = "text") -> str:
     out = [f"# {digest.title or 'Lead story'}" if markdown else (digest.title or "LEAD STORY").upper(),
            "", f"*{lead_label}*" if markdown else lead_label, ""]
     out += [f"- {s}" if markdown else f"  * {s}" for s in digest.summary]
-    out += ["", "## Headlines" if markdown else "HEADLINES"]
+    out += ["", "## Headlines (scores: region/topic)" if markdown else "HEADLINES (scores: region/topic)"]
     for region, topics in digest.groups.items():
         out += ["", f"### {region}" if markdown else f"{region}"]
         for topic, items in topics.items():
