@@ -210,9 +210,7 @@ def test_hundred_thousand_rows_match_predict(small_model, tmp_path):
     source = tmp_path / "big.txt"
     source.write_text("\n".join(texts) + "\n", encoding="utf-8")
     out = tmp_path / "out.csv"
-    model_path = tmp_path / "m.joblib"
-    newsml.modelfile.save_model(small_model, model_path)
-    stats = label_file(str(source), str(out), model_path=str(model_path), quiet=True)
+    stats = label_file(str(source), str(out), model=small_model, quiet=True)
     assert (stats.read, stats.labelled, stats.problems) == (100_000, 100_000, 0)
     rows = read_csv(out)
     unique = sorted(set(texts))

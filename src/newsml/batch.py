@@ -11,9 +11,9 @@ import signal
 import sys
 import tempfile
 import time
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
-from collections import deque
 from itertools import chain, islice
 from multiprocessing import get_context
 from pathlib import Path
@@ -21,9 +21,9 @@ from typing import Iterator, TextIO
 
 from tqdm import tqdm
 
-from .model import NewsModel
 from .io import FORMATS, DataError, Row, RowReader, headline_column, row_headline
 from .label import label_texts, output_columns
+from .model import NewsModel
 
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl")
 
@@ -173,11 +173,11 @@ def _jsonl_column(row: Row, source: str) -> str:
 _WORKER_MODEL: NewsModel | None = None
 
 
-def _init_worker(model_path: str | None) -> None:
+def _init_worker(model: NewsModel | str | None) -> None:
     global _WORKER_MODEL
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
     from . import load_model
-    _WORKER_MODEL = load_model(model_path)
+    _WORKER_MODEL = model if isinstance(model, NewsModel) else load_model(model)
 
 
 def _label_in_worker(spec: _Format, fields: list[dict], texts: list[str], problems: list[str]) -> tuple[str, int]:
@@ -186,10 +186,14 @@ def _label_in_worker(spec: _Format, fields: list[dict], texts: list[str], proble
 
 def label_file(source: str, output: str | None = None, *, column: str | None = None,
                input_format: str | None = None, output_format_name: str | None = None,
-               model_path: str | None = None, top_k: int = 0, threshold: float | None = None,
+               model: NewsModel | str | Path | None = None, top_k: int = 0, threshold: float | None = None,
                strict: bool = False, jobs: int = 1, chunk_size: int = 20_000, prefix: str = "",
                quiet: bool = False) -> LabelStats:
-    """Label every row of ``source`` into ``output`` ('-' or None: stdout); see ``newsml label --help``."""
+    """Label every row of ``source`` into ``output`` ('-' or None: stdout); see ``newsml label --help``.
+
+    ``model`` is a loaded model, a model file, or None for the shipped one; worker processes
+    (``jobs`` > 1) each load it once.
+    """
     from . import load_model
 
     if input_format and input_format not in FORMATS:
@@ -211,9 +215,11 @@ def label_file(source: str, output: str | None = None, *, column: str | None = N
         if clash:
             raise DataError(reader.source, 1, f"input already has column {clash[0]!r}; "
                                               f"add a prefix to the new columns with --prefix")
-        model = load_model(model_path)  # fail on a bad model before any output exists
+        worker_model = model if isinstance(model, NewsModel) or model is None else str(model)
+        if not isinstance(model, NewsModel):
+            model = load_model(model)  # fail on a bad model before any output exists
         bar = tqdm(unit="rows", desc="labelling", disable=quiet or not sys.stderr.isatty(), leave=False)
-        pool = get_context("spawn").Pool(jobs, _init_worker, (model_path,)) if jobs > 1 else None
+        pool = get_context("spawn").Pool(jobs, _init_worker, (worker_model,)) if jobs > 1 else None
         try:
             with atomic_output(output) as handle:
                 chunks = _chunks(reader, name, chunk_size)

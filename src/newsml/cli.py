@@ -152,7 +152,7 @@ def _label(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise DataError(args.file, None, "--jobs must be at least 1")
     label_file(args.file, args.output, column=args.column, input_format=args.input_format,
-               output_format_name=args.format, model_path=args.model, top_k=args.top_k,
+               output_format_name=args.format, model=args.model, top_k=args.top_k,
                threshold=args.threshold, strict=args.strict, jobs=args.jobs,
                chunk_size=max(1, args.chunk_size), prefix=args.prefix, quiet=args.quiet)
     return 0
