@@ -92,7 +92,7 @@ def main() -> int:
     titles, full, labels = load(args.data, args.limit)
     folds = list(StratifiedKFold(args.folds, shuffle=True, random_state=0).split(titles, labels))
     print(f"AG News test split, {len(labels)} rows, {args.folds}-fold CV (same folds for every system)\n")
-    print(f"{'system':38} {'title':>8} {'title+desc':>11} {'fit+predict s':>14}")
+    print(f"{'system':48} {'title':>8} {'title+desc':>11} {'fit+predict s':>14}")
     for name, make in systems().items():
         scores, started = [], time.perf_counter()
         for texts in (titles, full):
@@ -101,7 +101,7 @@ def main() -> int:
                 model = make().fit([texts[i] for i in train], labels[train])
                 correct += int((model.predict([texts[i] for i in test]) == labels[test]).sum())
             scores.append(100 * correct / len(labels))
-        print(f"{name:38} {scores[0]:7.1f}% {scores[1]:10.1f}% {time.perf_counter() - started:14.1f}")
+        print(f"{name:48} {scores[0]:7.1f}% {scores[1]:10.1f}% {time.perf_counter() - started:14.1f}")
     return 0
 
 
