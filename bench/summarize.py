@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
+import os
+import platform
 import re
 import statistics
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from rouge_score import rouge_scorer
@@ -91,7 +95,7 @@ def reference_sentences(reference: str, article_sentences: list[str]) -> tuple[l
     partly_matched = sum(any(f in s for f in fragments)
                          for s in set(article_sentences) if s not in reference)
     bounds = sorted({0, len(reference), *(b for cut in cuts for b in cut)})
-    lines = [reference[a:b].strip() for a, b in zip(bounds, bounds[1:]) if reference[a:b].strip()]
+    lines = [reference[a:b].strip() for a, b in pairwise(bounds) if reference[a:b].strip()]
     return lines, max(1, len(cuts) + partly_matched)
 
 
@@ -164,10 +168,9 @@ def peak_mib(function: Callable[[], object]) -> float:
     return peak / 2**20
 
 
-def clear_caches() -> None:
-    """Forget every cached token clean-up and stem, as in a fresh process."""
+def clear_stem_cache() -> None:
+    """Forget every cached stem, as in a fresh process."""
     preprocess.stem.cache_clear()
-    preprocess._clean_token.cache_clear()
 
 
 def median_ms(function: Callable[[], object], repeats: int) -> float:
@@ -183,6 +186,28 @@ def row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+Scores = dict[str, dict[str, list[tuple[float, float, float]]]]  # system -> category -> per article
+
+
+def run_all(articles: list[Article]) -> tuple[Scores, dict[str, dict[str, float]]]:
+    """ROUGE of every system on every article, and seconds spent per system and category."""
+    runs = systems()
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
+    rouge: Scores = {n: {} for n in runs}
+    seconds: dict[str, dict[str, float]] = {n: {} for n in runs}
+    for article in articles:
+        reference = "\n".join(article.reference_lines)
+        for name, run in runs.items():  # interleaved, so drift in machine speed hits all alike
+            start = time.perf_counter()
+            summary = run(article)
+            elapsed = time.perf_counter() - start
+            seconds[name][article.category] = seconds[name].get(article.category, 0.0) + elapsed
+            score = scorer.score(reference, "\n".join(summary))
+            rouge[name].setdefault(article.category, []).append(
+                (score["rouge1"].fmeasure, score["rouge2"].fmeasure, score["rougeLsum"].fmeasure))
+    return rouge, seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -191,24 +216,11 @@ def main() -> None:
     args = parser.parse_args()
     categories = args.categories.split(",") if args.categories else None
     articles = list(load(args.data, categories, args.limit))
-    runs = systems()
-    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
-    rouge: dict[str, dict[str, list[tuple[float, float, float]]]] = {n: {} for n in runs}
-    seconds: dict[str, dict[str, float]] = {n: {} for n in runs}
-    for article in articles:
-        reference = "\n".join(article.reference_lines)
-        for name, run in runs.items():  # interleaved, so drift in machine speed hits all alike
-            start = time.perf_counter()
-            summary = run(article)
-            elapsed = time.perf_counter() - start
-            per_category = seconds[name]
-            per_category[article.category] = per_category.get(article.category, 0.0) + elapsed
-            score = scorer.score(reference, "\n".join(summary))
-            rouge[name].setdefault(article.category, []).append(
-                (score["rouge1"].fmeasure, score["rouge2"].fmeasure, score["rougeLsum"].fmeasure))
+    rouge, seconds = run_all(articles)
 
-    names = list(runs)
+    names = list(rouge)
     timed = [n for n in names if n not in UNTIMED]
+    no_rouge = [""] * len(names)
     print(row(["", "articles"] + [f"{n} R1 / R2 / RL" for n in names]
               + [f"{n} ms/article" for n in timed] + ["TextRank ÷ newsml time", "newsml ÷ Lead-k time"]))
     print("|" + "---|" * (2 + len(names) + len(timed) + 2))
@@ -235,29 +247,33 @@ def main() -> None:
     tokenizer = OfflineSumyTokenizer()
     textrank = TextRankSummarizer(Stemmer("english"))
     textrank.stop_words = get_stop_words("english")
-    no_rouge = [""] * len(names)
     k = 5
-    clear_caches()
-    cold = time_once(lambda: newsml.summarize(thousand, sentences=k))
     ms = {"newsml": median_ms(lambda: newsml.summarize(thousand, sentences=k), 21),
           "Lead-k": median_ms(lambda: split_sentences(thousand)[:k], 21),
           "TextRank": median_ms(lambda: textrank(
               PlaintextParser.from_string(thousand, tokenizer).document, k), 5)}
-    print(row([f"1,000-word article ({len(thousand.split())} words, k={k}; median of repeats)", "1"]
+    print(row([f"1,000-word article ({len(thousand.split())} words, k={k}), median of repeats", "1"]
               + no_rouge + timing_cells(ms)))
-    print(row([f"same, newsml's first call with empty stem caches", "1"]
-              + no_rouge + timing_cells({"newsml": cold, "Lead-k": ms["Lead-k"]})))
+
     n_huge = len(split_sentences(huge))
     lead_ms = time_once(lambda: split_sentences(huge)[:3])
-    for label, call in ((f"sentences=3", lambda: newsml.summarize(huge, sentences=3)),
-                        (f"ratio=0.1", lambda: newsml.summarize(huge, ratio=0.1)),
-                        (f"ratio=0.5", lambda: newsml.summarize(huge, ratio=0.5))):
+    for label, call in (("sentences=3", lambda: newsml.summarize(huge, sentences=3)),
+                        ("ratio=0.1", lambda: newsml.summarize(huge, ratio=0.1)),
+                        ("ratio=0.5", lambda: newsml.summarize(huge, ratio=0.5))):
         newsml_ms, mib = time_once(call), peak_mib(call)
-        print(row([f"{n_huge:,}-sentence text ({len(huge) / 2**20:.1f} MiB), {label}: "
+        print(row([f"{n_huge:,}-sentence text ({len(huge) / 2**20:.1f} MiB), {label}; "
                    f"newsml peak memory {mib:.0f} MiB", "1"] + no_rouge
                   + [f"{newsml_ms:.0f}" if n == "newsml" else f"{lead_ms:.0f}" if n == "Lead-k"
-                     else "not run: dense n x n" if n == "TextRank" else "" for n in timed]
+                     else "not run (dense n x n)" if n == "TextRank" else "" for n in timed]
                   + ["", f"{newsml_ms / lead_ms:.2f}x"]))
+
+    clear_stem_cache()
+    cold = time_once(lambda: newsml.summarize(thousand, sentences=k))
+    print(row(["1,000-word article, newsml's first call with an empty stem cache", "1"]
+              + no_rouge + timing_cells({"newsml": cold, "Lead-k": ms["Lead-k"]})))
+    backend = "PyStemmer (C)" if importlib.util.find_spec("Stemmer") else "pure Python"
+    print(f"\nsnowballstemmer backend: {backend}; Python {platform.python_version()}, "
+          f"{os.cpu_count()} CPUs.")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from pathlib import Path
 import nltk
 import pytest
 
-from newsml.sentences import split_sentences
+from newsml.sentences import PUNKT_WINDOW, split_sentences
 
 FRONT_PAGE = Path(__file__).resolve().parents[1] / "seeds" / "front_page.txt"
 
@@ -22,7 +22,8 @@ def test_seed_article_splits_into_its_13_sentences():
     assert len(sentences) == 13
     assert not any(s.endswith("U.S.") for s in sentences)
     assert sentences[1].startswith("Lukashenko made the remarks during an interview with U.S. media")
-    assert sentences[6].startswith("Washington has increased") and "U.S. President Donald Trump" in sentences[6]
+    assert sentences[6].startswith("Washington has increased")
+    assert "U.S. President Donald Trump" in sentences[6]
     assert all(s in " ".join(seed_article().split()) for s in sentences)
 
 
@@ -100,10 +101,25 @@ def test_non_str_input_is_a_type_error(value):
 def test_foreign_text_is_split_too():
     assert split_sentences("Москва — столица России. Это большой город.") == [
         "Москва — столица России.", "Это большой город."]
-    assert split_sentences("北京是中国的首都。上海很大！东京呢？") == ["北京是中国的首都。", "上海很大！", "东京呢？"]
+    assert split_sentences("北京是中国的首都。上海很大！东京呢？") == [
+        "北京是中国的首都。", "上海很大！", "东京呢？"]
 
 
 def test_binary_junk_gives_stripped_non_empty_sentences():
     junk = bytes(range(256)).decode("latin-1") * 20
     sentences = split_sentences(junk)
     assert sentences and all(s and s.strip() == s for s in sentences)
+
+
+def test_a_long_paragraph_splits_as_if_it_were_short():
+    sentences = [f"Minister number {i} met Mr. Smith of the U.S. on Sept. {i % 28 + 1} in Geneva."
+                 for i in range(800)]
+    paragraph = " ".join(sentences)
+    assert len(paragraph) > 5 * PUNKT_WINDOW
+    assert split_sentences(paragraph) == sentences
+
+
+def test_a_long_paragraph_without_sentence_ends_is_cut_into_bounded_pieces():
+    pieces = split_sentences("word " * 10_000 + "x. " * 5_000)
+    assert " ".join(pieces).split() == ["word"] * 10_000 + ["x."] * 5_000
+    assert all(len(piece) <= PUNKT_WINDOW for piece in pieces)

@@ -11,6 +11,7 @@ import nltk
 import numpy as np
 import pytest
 
+import newsml.summarize as summarize_module
 from newsml.sentences import split_sentences
 from newsml.summarize import Summarizer, plain_text, summarize
 
@@ -61,6 +62,22 @@ def test_redundancy_control_skips_a_restatement():
     assert positions(Summarizer(redundancy_penalty=0).summarize(RATES, sentences=2)) == [1, 2]
 
 
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_redundancy_control_over_a_pool_of_the_best_candidates(k):
+    text = SEED + "\n" + RATES  # 21 sentences: for k <= 3 the pool (2k + 10) leaves some out
+    sentences = split_sentences(text)
+    summary = Summarizer().summarize(text, sentences=k)
+    picked = positions(summary, sentences)
+    assert len(set(picked)) == k and picked == sorted(picked)
+    assert int(np.argmax(Summarizer().score(sentences))) in picked
+    assert not {14, 15} <= set(picked)  # the two versions of the rate rise
+
+
+def test_very_long_summaries_are_ranked_by_relevance_alone(monkeypatch):
+    monkeypatch.setattr(summarize_module, "MAX_REDUNDANCY_CHECKED", 1)
+    assert positions(Summarizer().summarize(RATES, sentences=2)) == [1, 2]
+
+
 def test_lead_prior_favours_the_first_sentence():
     assert 0 not in positions(Summarizer(**ONLY_CENTRALITY).summarize(RATES, sentences=1))
     assert positions(Summarizer(**{**ONLY_CENTRALITY, "lead_weight": 5}).summarize(RATES, sentences=1)) == [0]
@@ -89,12 +106,19 @@ def test_scores_are_relevance_in_unit_range():
     assert np.argmax(scores) == 1
 
 
+@pytest.mark.parametrize("sentences", ["One sentence. Another.", [1, 2], None])
+def test_scores_need_a_sequence_of_sentences(sentences):
+    with pytest.raises(TypeError, match="sequence of str"):
+        Summarizer().score(sentences)
+
+
 def test_ratio_is_a_share_of_the_sentences():
     n = len(split_sentences(SEED))  # 13
     assert len(summarize(SEED, ratio=0.5)) == 7
     assert len(summarize(SEED, ratio=0.01)) == 1
     assert summarize(SEED, ratio=1) == split_sentences(SEED)
     assert len(summarize(SEED, sentences=n - 1)) == n - 1
+    assert len(summarize(SEED, sentences=np.int64(2))) == len(summarize(SEED, ratio=np.float32(0.15))) == 2
 
 
 def test_a_text_shorter_than_asked_is_returned_whole():
@@ -148,7 +172,8 @@ def test_bad_hyperparameters_are_rejected_at_construction(kwargs, error):
 def test_html_fragment_is_summarised_as_text():
     fragment = ("<div class='story'><h1>Rates rise</h1><p>The central bank raised interest rates "
                 "&amp; warned of inflation.</p><script>track('x. y. z.');</script><p>Shares fell "
-                "<b>sharply</b> after the rate decision.</p><!-- ad. --><p>Football results follow.</p></div>")
+                "<b>sharply</b> after the rate decision.</p><!-- ad. -->"
+                "<p>Football results follow.</p></div>")
     summary = summarize(fragment, sentences=2)
     assert len(summary) == 2
     assert "The central bank raised interest rates & warned of inflation." in summary

@@ -7,8 +7,9 @@ caller-supplied patterns and costs several times more; our pattern is fixed and 
 capped at ``MAX_CHARS``.
 
 Stemming is the Snowball English (Porter 2) algorithm from ``snowballstemmer``, the Snowball project's
-own Python build. NLTK ships the same algorithm, but ``import nltk`` loads much of NLTK, SciPy's stats
-and scikit-learn (about 1.8 s), which would dominate the start-up of every ``newsml label`` run;
+own package, which runs its C build (``PyStemmer``, a dependency) when installed: about 0.3 us a new
+word instead of 34 us. NLTK ships the same algorithm, but ``import nltk`` loads much of NLTK, SciPy's
+stats and scikit-learn (about 1.8 s), which would dominate the start-up of every ``newsml label`` run;
 ``snowballstemmer`` loads in milliseconds and needs no data files either.
 """
 from __future__ import annotations

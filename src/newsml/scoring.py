@@ -76,12 +76,6 @@ class SentenceVectors:
         dense[self.terms[start:stop]] = self.weights[start:stop]
         return dense
 
-    def dense(self) -> np.ndarray:
-        """All vectors as one dense (sentences x vocabulary) matrix: for small sets only."""
-        matrix = np.zeros((self.n_sentences, len(self.vocabulary)))
-        matrix[self.rows, self.terms] = self.weights
-        return matrix
-
     def similarity_to(self, dense: np.ndarray) -> np.ndarray:
         """Dot product of every sentence with a dense vector: cosine similarity when it is a unit vector."""
         return np.bincount(self.rows, self.weights * dense[self.terms], minlength=self.n_sentences)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import math
+import numbers
 import re
 from collections.abc import Iterable, Sequence
 
@@ -25,9 +26,6 @@ from newsml.sentences import split_sentences
 
 DEFAULT_SENTENCES = 3
 MAX_REDUNDANCY_CHECKED = 1000
-DENSE_GRAM_MAX_CELLS = 2**20
-"""Redundancy control multiplies out all candidate pairs at once while the candidates' dense
-matrix has at most this many cells (8 MiB); beyond, it compares one pick at a time."""
 NEAR_DUPLICATE = 0.8
 """Cosine similarity from which a candidate counts as a restatement of a sentence already picked:
 it is then taken only when nothing else is left."""
@@ -53,7 +51,7 @@ def plain_text(text: str) -> str:
 
 
 def _check_number(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, not {type(value).__name__}")
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value!r}")
@@ -144,12 +142,6 @@ class Summarizer:
             pool, candidates = np.arange(vectors.n_sentences), vectors
         else:
             candidates = vectors.subset(pool)
-        if len(pool) * len(vectors.vocabulary) <= DENSE_GRAM_MAX_CELLS:
-            matrix = candidates.dense()
-            similarity_to_pick = (matrix @ matrix.T).__getitem__
-        else:
-            def similarity_to_pick(pick: int) -> np.ndarray:
-                return candidates.similarity_to(candidates.row(pick))
         gain = relevance[pool]
         max_similarity = np.zeros(len(pool))
         picked = []
@@ -158,7 +150,8 @@ class Summarizer:
                                  - (max_similarity >= NEAR_DUPLICATE)))
             picked.append(best)
             gain[best] = -np.inf
-            np.maximum(max_similarity, similarity_to_pick(best), out=max_similarity)
+            np.maximum(max_similarity, candidates.similarity_to(candidates.row(best)),
+                       out=max_similarity)
         return sorted(pool[picked].tolist())
 
     def summarize(self, text: str, sentences: int | None = None, ratio: float | None = None,
@@ -181,14 +174,14 @@ class Summarizer:
                 raise ValueError(f"ratio must be in (0, 1], got {ratio!r}")
         elif sentences is None:
             sentences = DEFAULT_SENTENCES
-        elif isinstance(sentences, bool) or not isinstance(sentences, int):
+        elif isinstance(sentences, bool) or not isinstance(sentences, numbers.Integral):
             raise TypeError(f"sentences must be an int, not {type(sentences).__name__}")
         elif sentences < 1:
             raise ValueError(f"sentences must be >= 1, got {sentences!r}")
 
         all_sentences = split_sentences(plain_text(text))
         n = len(all_sentences)
-        k = max(1, math.floor(ratio * n + 0.5)) if ratio is not None else sentences
+        k = max(1, math.floor(ratio * n + 0.5)) if ratio is not None else int(sentences)
         if k >= n:
             return all_sentences
         vectors = SentenceVectors.from_terms([self._terms(s) for s in all_sentences])
