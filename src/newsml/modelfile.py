@@ -36,7 +36,8 @@ def card_path(model_path: str | Path) -> Path:
     return Path(model_path).with_suffix(".json")
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes, read in 1 MiB blocks."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -70,7 +71,7 @@ def save_model(model: NewsModel, path: str | Path) -> None:
     payload = {"format": FORMAT, "model": model}
     _write_atomically(path, lambda tmp: joblib.dump(payload, tmp, compress=3))
     model.card["format"] = FORMAT
-    model.card["model_sha256"] = _sha256(path)
+    model.card["model_sha256"] = file_sha256(path)
     text = json.dumps(model.card, indent=2, ensure_ascii=False) + "\n"
     _write_atomically(card_path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
@@ -100,7 +101,7 @@ def load_model_file(path: str | Path) -> NewsModel:
         made_by = card.get("versions", {}).get("newsml", "an unknown version")
         raise VersionMismatch(f"{path}: model format {card.get('format')} (newsml {made_by}); this newsml "
                               f"reads format {FORMAT}; retrain it with 'newsml train'")
-    if _sha256(path) != card.get("model_sha256"):
+    if file_sha256(path) != card.get("model_sha256"):
         raise ModelError(f"{path}: sha256 does not match its model card; the file is corrupt, truncated "
                          f"or not the one the card describes")
     try:

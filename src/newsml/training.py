@@ -17,7 +17,7 @@ from . import __version__
 from .classifier import build_pipeline, compile_model
 from .model import NewsModel
 from .io import DataError, RowReader, headline_column, row_headline
-from .modelfile import save_model
+from .modelfile import file_sha256, save_model
 from .taxonomy import HEADS, check_label
 
 MIN_EXAMPLES = 5
@@ -42,14 +42,6 @@ class LabelledData:
         for source in self.sources:
             digest.update(source["sha256"].encode())
         return digest.hexdigest()
-
-
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_labelled(paths: Sequence[str | Path], min_examples: int = MIN_EXAMPLES) -> LabelledData:
@@ -138,7 +130,8 @@ def cross_validate(data: LabelledData, folds: int = 5, seed: int = 0,
     """Out-of-fold metrics per head: report, reliability and the predictions themselves."""
     Y = data.label_matrix()
     pairs = [f"{r}|{t}" for r, t in zip(data.labels["region"], data.labels["topic"])]
-    stratify = [p if Counter(pairs)[p] >= folds else r for p, r in zip(pairs, data.labels["region"])]
+    pair_counts = Counter(pairs)  # stratify by pair where each fold can get one, else by region
+    stratify = [p if pair_counts[p] >= folds else r for p, r in zip(pairs, data.labels["region"])]
     splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
     predicted = {h: np.empty(len(Y), dtype=object) for h in HEADS}
     confidence = {h: np.zeros(len(Y)) for h in HEADS}
