@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .io import DataError
+from .io import DataError, read_text
 from .modelfile import ModelError
 
 EXIT_USAGE = 2
@@ -87,28 +87,6 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--sentences", type=int, default=3, metavar="N", help="summary length (default 3)")
     digest.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     return parser
-
-
-def read_text(path: str) -> str:
-    """A whole UTF-8 text file ('-' is stdin); DataError naming the line of any undecodable bytes."""
-    from .io import open_binary
-
-    source = "<stdin>" if path == "-" else path
-    stream = open_binary(path)
-    try:
-        data = stream.read()
-    finally:
-        if path != "-":
-            stream.close()
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise DataError(source, 1, "file is UTF-16; save it as UTF-8")
-    if b"\x00" in data:
-        raise DataError(source, data[:data.index(b"\x00")].count(b"\n") + 1, "binary data (NUL bytes); expected text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise DataError(source, line, "undecodable bytes (not UTF-8)") from None
 
 
 def _train(args: argparse.Namespace) -> int:

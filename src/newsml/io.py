@@ -78,6 +78,33 @@ def open_binary(path: str | Path) -> BinaryIO:
     return buffered
 
 
+def refuse_non_text(head: bytes, source: str) -> None:
+    """DataError for bytes that are not UTF-8 text at all: UTF-16 (by its BOM) or binary (NUL bytes)."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise DataError(source, 1, "file is UTF-16; save it as UTF-8")
+    if b"\x00" in head:
+        line = head[:head.index(b"\x00")].count(b"\n") + 1
+        raise DataError(source, line, "file looks binary (NUL bytes); expected UTF-8 text")
+
+
+def read_text(path: str | Path) -> str:
+    """A whole UTF-8 text file ('-' is stdin, gzip is unpacked); DataError naming the line of bad bytes."""
+    source = "<stdin>" if str(path) == "-" else str(path)
+    stream = open_binary(path)
+    try:
+        data = stream.read()
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise DataError(source, None, f"cannot read: {exc}") from None
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    refuse_non_text(data, source)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(source, data[:exc.start].count(b"\n") + 1, "undecodable bytes (not UTF-8)") from None
+
+
 def decoded_lines(stream: BinaryIO, source: str) -> Iterator[tuple[int, str, bool]]:
     """``(line number, text, decoded cleanly)`` for each line of UTF-8 bytes.
 
@@ -89,10 +116,7 @@ def decoded_lines(stream: BinaryIO, source: str) -> Iterator[tuple[int, str, boo
         head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise DataError(source, None, f"cannot read: {exc}") from None
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise DataError(source, 1, "file is UTF-16; save it as UTF-8")
-    if b"\x00" in head:
-        raise DataError(source, 1, "file looks binary (NUL bytes); expected UTF-8 text")
+    refuse_non_text(head, source)
     number = 0
     try:
         for number, raw in enumerate(stream, 1):
