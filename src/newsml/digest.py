@@ -16,6 +16,7 @@ from .model import NewsModel, Prediction
 from .taxonomy import REGIONS, TOPICS, pair_name
 
 _TITLE_MAX_WORDS = 20
+_RANK = {label: i for labels in (REGIONS, TOPICS) for i, label in enumerate(labels)}
 
 
 class FrontPageError(ValueError):
@@ -99,12 +100,8 @@ def make_digest(text: str, model: NewsModel, sentences: int = 3) -> Digest:
     best = {head: int(np.argmax(p)) for head, p in lead.items()}
     predictions = model.predict(page.headlines)
     groups: dict[str, dict[str, list[Prediction]]] = {}
-    for region in REGIONS:
-        for topic in TOPICS:
-            items = sorted((p for p in predictions if p.region == region and p.topic == topic),
-                           key=lambda p: -p.region_score * p.topic_score)
-            if items:
-                groups.setdefault(region, {})[topic] = items
+    for p in sorted(predictions, key=_taxonomy_order):
+        groups.setdefault(p.region, {}).setdefault(p.topic, []).append(p)
     return Digest(
         title=page.title,
         region=str(model.heads["region"].classes[best["region"]]),
@@ -113,6 +110,11 @@ def make_digest(text: str, model: NewsModel, sentences: int = 3) -> Digest:
         topic_score=round(float(lead["topic"][best["topic"]]), 4),
         summary=summary, headlines=predictions, groups=groups,
     )
+
+
+def _taxonomy_order(p: Prediction) -> tuple:
+    """Regions, then topics, in taxonomy order ('uncertain' last); surest first within a group."""
+    return _RANK.get(p.region, len(_RANK)), _RANK.get(p.topic, len(_RANK)), -p.region_score * p.topic_score
 
 
 def render(digest: Digest, fmt: str = "text") -> str:
