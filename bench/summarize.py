@@ -41,7 +41,7 @@ from sumy.utils import get_stop_words
 
 from newsml import preprocess
 from newsml.sentences import split_sentences
-from newsml.summarize import Summarizer
+from newsml.summarizer import Summarizer
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-news-summary"
 SUMY_ALGORITHMS = {"LexRank": LexRankSummarizer, "TextRank": TextRankSummarizer,

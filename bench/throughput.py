@@ -1,12 +1,13 @@
 """Labelling throughput: ``newsml label`` end to end vs bare ``model.predict`` vs a plain TF-IDF + LinearSVC.
 
-    python bench/throughput.py [--rows 1000000] [--jobs 2] [--model models/newsml.joblib]
+    python bench/throughput.py [--rows 1000000] [--jobs 2] [--model models/newsml]
 
 Makes a CSV of headlines by recombining corpus headlines (first half of one, second half of another),
 then, in one run: the CLI end to end (process start to exit, output written), the shipped model's
-``predict`` over the same list in memory, and scikit-learn's ``TfidfVectorizer`` + ``LinearSVC``
-(one head) predicting the same list. Also the start-up cost: labelling a 16-line file end to end.
-Peak RSS is summed over the CLI's process tree. Prints a table; asserts nothing.
+``predict`` and ``predict_proba`` over the same list in memory (one process, one core), one headline at
+a time, and scikit-learn's ``TfidfVectorizer`` + ``LinearSVC`` (one head) predicting the same list.
+Also the start-up cost (labelling a 16-line file end to end) and ``load_model`` time. Peak RSS is
+summed over the CLI's process tree. Prints a table; asserts nothing.
 """
 from __future__ import annotations
 
@@ -70,15 +71,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--model", default=None, help="model file (default: the shipped model)")
+    parser.add_argument("--model", default=None, help="model directory (default: the shipped model)")
     args = parser.parse_args()
 
     import newsml
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.svm import LinearSVC
 
+    from newsml.modelfile import bundled_path, load_model_file
+
     headlines = make_headlines(args.rows)
-    model = newsml.load_model(args.model)
+    loads = []
+    for _ in range(5):
+        started = time.perf_counter()
+        model = load_model_file(args.model or bundled_path("newsml"))
+        loads.append(time.perf_counter() - started)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         source, target = Path(tmp) / "big.csv", Path(tmp) / "out.csv"
@@ -111,6 +118,11 @@ def main() -> int:
     started = time.perf_counter()
     model.predict_proba(headlines)
     rows.append(("bare model.predict_proba, in memory, 1 process", args.rows / (time.perf_counter() - started), None))
+    singles = headlines[:2000]
+    started = time.perf_counter()
+    for headline in singles:
+        model.predict(headline)
+    single_ms = (time.perf_counter() - started) / len(singles) * 1000
 
     with open(ROOT / "seeds" / "headlines.csv", encoding="utf-8", newline="") as handle:
         corpus = list(csv.DictReader(handle))
@@ -126,6 +138,8 @@ def main() -> int:
         print(f"{name:50} {rate:12,.0f} {rate / bare:15.2f}x {'' if rss is None else f'{rss:12,.0f}'}")
     print(f"\nstart-up: labelling a 16-line file end to end, median of 5: {statistics.median(startup):.2f} s "
           f"(min {min(startup):.2f} s)")
+    print(f"one headline at a time: model.predict(headline) {single_ms:.3f} ms (mean of {len(singles):,})")
+    print(f"load_model of the default model: median of 5 {statistics.median(loads):.3f} s")
     return 0
 
 

@@ -1,11 +1,17 @@
 """Shared fixtures. The whole suite runs offline: NLTK_DATA points at an empty folder and
-``nltk.download`` raises, so any code path that needs NLTK data fails loudly here first."""
+``nltk.download`` raises, so any code path that needs NLTK data fails loudly here first.
+
+Command-line behaviour is tested in-process through ``cli.main(argv)`` (the ``cli`` fixture); a few
+tests run the real entry point in a subprocess (``run_cli``) for what only a process shows: the
+installed command, exit codes, signals."""
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -50,7 +56,7 @@ def small_model_path(small_corpus, tmp_path_factory) -> Path:
     """A model trained on ``small_corpus`` without cross-validation, for tests of the machinery."""
     from newsml.training import train
 
-    out = tmp_path_factory.mktemp("model") / "small.joblib"
+    out = tmp_path_factory.mktemp("model") / "small"
     train([small_corpus], out, seed=0, folds=0, show_progress=False)
     return out
 
@@ -61,8 +67,35 @@ def small_model(small_model_path):
     return newsml.load_model(small_model_path)
 
 
+@dataclass
+class Result:
+    """What a command run gave: exit code and the bytes it wrote."""
+
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+@pytest.fixture
+def cli(monkeypatch, capsysbinary):
+    """``newsml ARGS`` run in this process through ``cli.main``: the behaviour without the start-up cost."""
+    from newsml.cli import main
+
+    def run(*args: str, stdin: bytes | None = None) -> Result:
+        capsysbinary.readouterr()
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin or b""), encoding="utf-8"))
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse's usage errors
+            code = exc.code if isinstance(exc.code, int) else 2
+        out, err = capsysbinary.readouterr()
+        return Result(code, out, err)
+
+    return run
+
+
 def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """``newsml ARGS`` in a fresh interpreter, as a user would run it."""
     env = {**os.environ, "NLTK_DATA": _EMPTY_NLTK, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "newsml.cli", *args], input=stdin, capture_output=True,
-                          cwd=cwd, env=env, timeout=600)
+    return subprocess.run([sys.executable, "-m", "newsml.cli", *map(str, args)], input=stdin,
+                          capture_output=True, cwd=cwd, env=env, timeout=600)

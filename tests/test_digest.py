@@ -6,9 +6,9 @@ import json
 import pytest
 
 import newsml
-from newsml.digest import FrontPageError, parse_front_page, render
+from newsml.frontpage import FrontPageError, parse_front_page, render
 
-from conftest import FRONT_PAGE, run_cli, seed_headlines
+from conftest import FRONT_PAGE, seed_headlines
 
 
 def test_seed_front_page_parses_into_article_and_sixteen_headlines():
@@ -63,33 +63,33 @@ def test_render_shows_lead_summary_and_groups(small_model, fmt):
     assert ("### " in out) == (fmt == "markdown")
 
 
-def test_cli_digest_json_and_errors(small_model_path, tmp_path):
-    result = run_cli("digest", str(FRONT_PAGE), "--model", str(small_model_path), "--format", "json")
+def test_cli_digest_json_and_errors(cli, small_model_path, tmp_path):
+    result = cli("digest", str(FRONT_PAGE), "--model", str(small_model_path), "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert len(data["lead"]["summary"]) == 3 and len(data["headlines"]) == 16
     lonely = tmp_path / "lonely.txt"
     lonely.write_text("Only an article. No headlines at all.\n")
-    result = run_cli("digest", str(lonely), "--model", str(small_model_path))
+    result = cli("digest", str(lonely), "--model", str(small_model_path))
     assert result.returncode == 2
     assert result.stderr.decode().strip() == f"newsml digest: error: {lonely}: no blank lines between the " \
                                              f"lead article and the headlines"
     junk = tmp_path / "junk.bin"
     junk.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    result = run_cli("digest", str(junk), "--model", str(small_model_path))
+    result = cli("digest", str(junk), "--model", str(small_model_path))
     assert result.returncode == 2 and "binary" in result.stderr.decode()
     assert "Traceback" not in result.stderr.decode()
 
 
-def test_cli_summarize_from_stdin(tmp_path):
+def test_cli_summarize_from_stdin(cli, tmp_path):
     article = "\n".join(FRONT_PAGE.read_text(encoding="utf-8").split("\n\n\n")[0].splitlines())
-    result = run_cli("summarize", "-", "--sentences", "2", "--format", "json", stdin=article.encode())
+    result = cli("summarize", "-", "--sentences", "2", "--format", "json", stdin=article.encode())
     assert result.returncode == 0, result.stderr
     sentences = json.loads(result.stdout)["sentences"]
     assert len(sentences) == 2 and all(s in article for s in sentences)
-    result = run_cli("summarize", "-", "--ratio", "1.5", stdin=article.encode())
+    result = cli("summarize", "-", "--ratio", "1.5", stdin=article.encode())
     assert result.returncode == 2 and "ratio" in result.stderr.decode()
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"Fine first line.\nSecond line \xff broken.\n")
-    result = run_cli("summarize", str(bad))
+    result = cli("summarize", str(bad))
     assert result.returncode == 2 and f"{bad}:2: undecodable" in result.stderr.decode()

@@ -9,8 +9,7 @@ from sklearn.pipeline import make_pipeline
 
 from newsml.classifier import HeadlineClassifier, build_pipeline, compile_model
 from newsml.features import HeadlineFeatures
-from newsml.gazetteer import Gazetteer, load_gazetteer
-from newsml.preprocess import normalize, stem_tokens, tokenize
+from newsml.preprocess import normalize, stem, tokenize, words
 
 HEADLINES = [
     "Kenya's parliament passes finance bill", "Brazil's central bank raises Selic rate",
@@ -32,29 +31,16 @@ def test_tokenize(text, tokens):
 
 
 def test_stems_need_no_nltk_data():
-    assert stem_tokens("Negotiators negotiated negotiations") == ["negoti", "negoti", "negoti"]
+    assert [stem(t) for t in tokenize("Negotiators negotiated negotiations")] == ["negoti", "negoti", "negoti"]
+
+
+def test_words_keep_case_for_the_gazetteer():
+    assert words("U.S. Envoy Tells Us: Kenya's 'Help us' plea") == ["US", "Envoy", "Tells", "Us", "Kenya", "Help",
+                                                                    "us", "plea"]
 
 
 def test_normalize_folds_unicode_and_spaces():
     assert normalize("  \uff21\u00a0b\u2019s\n\tc ") == "A b's c"
-
-
-def test_gazetteer_finds_longest_names_left_to_right():
-    gazetteer = Gazetteer.from_lines(["new york\tcity\tUS\tUnited States", "york\tcity\tEurope\tUnited Kingdom",
-                                      "syria\tcountry\tMiddle East\tSyria"])
-    found = gazetteer.find(tokenize("New York rally for Syria, then York"))
-    assert [(e.name, e.region) for e in found] == [("new york", "US"), ("syria", "Middle East"),
-                                                   ("york", "Europe")]
-    with pytest.raises(ValueError, match="line:1: unknown region"):
-        Gazetteer.from_lines(["x\tcity\tMars\tX"], source="line")
-
-
-def test_shipped_gazetteer_maps_capitals_and_leaders():
-    gazetteer = load_gazetteer()
-    regions = {e.name.lower(): e.region for e in gazetteer.find(tokenize("Kyiv Nairobi Canberra Lima Tehran"))}
-    assert regions == {"kyiv": "Europe", "nairobi": "Africa", "canberra": "Asia-Pacific", "lima": "Americas",
-                       "tehran": "Middle East"}
-    assert len(gazetteer.countries()) >= 190
 
 
 def test_features_are_a_scikit_learn_transformer():
@@ -63,10 +49,13 @@ def test_features_are_a_scikit_learn_transformer():
     matrix = features.fit_transform(HEADLINES)
     assert matrix.shape == (len(HEADLINES), len(features.get_feature_names_out()))
     assert matrix.has_canonical_format
-    raw = features.builder_.transform([tokenize(h) for h in HEADLINES])  # one entry per occurrence
-    squares = np.add.reduceat(raw.data ** 2, raw.indptr[:-1])
-    assert np.allclose(squares, 2.25 + 0.25 + 0.25)  # each block unit-norm over occurrences, then weighted
-    assert np.allclose((raw @ np.ones(raw.shape[1])), matrix @ np.ones(matrix.shape[1]))
+    weights = {}
+    for name, weight, block in features.blocks_:  # each block unit-norm over occurrences, then weighted
+        raw = block.transform_words([words(h) for h in HEADLINES]) if name == "gazetteer" \
+            else block.transform([tokenize(h) for h in HEADLINES])
+        assert np.allclose(np.add.reduceat(raw.data ** 2, raw.indptr[:-1]), 1.0)
+        weights[name] = weight
+    assert weights == {"word": 1.5, "char": 0.5, "gazetteer": 0.5}
     with pytest.raises(TypeError, match="single string"):
         features.transform("one headline")
     with pytest.raises(ValueError, match="weight 0"):

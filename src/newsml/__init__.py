@@ -11,18 +11,17 @@ does the same with a model of your own.
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 from .batch import label_file
-from .digest import Digest
+from .frontpage import Digest, make_digest
 from .io import DataError
 from .label import label_dataframe
 from .model import NewsModel, Prediction
-from .modelfile import ModelError
+from .modelfile import ModelError, load_model
 from .taxonomy import REGIONS, TOPICS
 
 __all__ = ["predict", "load_model", "summarize", "split_sentences", "digest", "label_file",
@@ -30,31 +29,23 @@ __all__ = ["predict", "load_model", "summarize", "split_sentences", "digest", "l
            "TOPICS", "__version__"]
 
 
-@lru_cache(maxsize=1)
-def _default_model() -> NewsModel:
-    from .modelfile import load_default_model
-    return load_default_model()
+def predict(headlines: str | Iterable[str], model: NewsModel | str | Path | None = None, *,
+            home: str | None = None, adapt_priors: bool = False):
+    """Region and topic of one headline (-> Prediction) or of many (-> list of Prediction).
 
-
-def load_model(path: str | Path | None = None) -> NewsModel:
-    """The model at ``path``, or the shipped default model (loaded once per process)."""
-    if path is None:
-        return _default_model()
-    from .modelfile import load_model_file
-    return load_model_file(path)
-
-
-def predict(headlines: str | Iterable[str], model: NewsModel | str | Path | None = None):
-    """Region and topic of one headline (-> Prediction) or of many (-> list of Prediction)."""
+    ``home``: the region the feed comes from (e.g. ``"Europe"`` for a UK outlet); ``adapt_priors``:
+    adjust scores to the region and topic mix estimated from the headlines themselves.
+    """
     if not isinstance(model, NewsModel):
         model = load_model(model)
-    return model.predict(headlines)
+    return model.predict(headlines, home=home, adapt_priors=adapt_priors)
 
 
 def summarize(text: str, sentences: int | None = 3, ratio: float | None = None,
               title: str | None = None) -> list[str]:
     """The most central sentences of an article, in article order (``ratio`` instead of a count)."""
-    from .summarize import summarize as _summarize
+    from .summarizer import summarize as _summarize  # loads NLTK's Punkt: only when summarising
+
     if ratio is not None:
         sentences = None
     return _summarize(text, sentences=sentences, ratio=ratio, title=title)
@@ -62,13 +53,14 @@ def summarize(text: str, sentences: int | None = 3, ratio: float | None = None,
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of ``text``, split offline (NLTK Punkt with newsml's own abbreviation list)."""
-    from .sentences import split_sentences as _split
+    from .sentences import split_sentences as _split  # loads NLTK's Punkt: only when splitting
+
     return _split(text)
 
 
-def digest(text: str, model: NewsModel | str | Path | None = None, sentences: int = 3) -> Digest:
+def digest(text: str, model: NewsModel | str | Path | None = None, sentences: int = 3,
+           home: str | None = None) -> Digest:
     """A front page (lead article, blank lines, headlines) summarised, labelled and grouped."""
-    from .digest import make_digest
     if not isinstance(model, NewsModel):
         model = load_model(model)
-    return make_digest(text, model, sentences=sentences)
+    return make_digest(text, model, sentences=sentences, home=home)

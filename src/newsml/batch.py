@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 from collections import deque
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from itertools import chain, islice
 from multiprocessing import get_context
@@ -22,8 +22,10 @@ from typing import Iterator, TextIO
 from tqdm import tqdm
 
 from .io import FORMATS, DataError, Row, RowReader, headline_column, row_headline
-from .label import label_texts, output_columns
+from .label import Ranked, label_columns, output_columns, rank_labels
+from .priors import ADAPT_SAMPLE
 from .model import NewsModel
+from .modelfile import save_model
 
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl")
 
@@ -99,13 +101,12 @@ def _raise_interrupt(signum, frame):
 
 @dataclass(frozen=True)
 class _Format:
-    """How to label and write a chunk: everything a worker process needs besides the model."""
+    """How to write a labelled chunk."""
 
     fmt: str
     columns: list[str] | None
     prefix: str
     top_k: int
-    threshold: float | None
 
     @property
     def added(self) -> list[str]:
@@ -123,12 +124,11 @@ def _table_lines(rows, fmt: str) -> str:
     return buffer.getvalue()
 
 
-def _label_chunk(model: NewsModel, spec: _Format, fields: list[dict], texts: list[str],
-                 problems: list[str]) -> tuple[str, int]:
-    """Label one chunk and format it as output text; returns the text and the rows with problems."""
-    labels = label_texts(texts, model, spec.top_k, spec.threshold, problems)
+def _format_chunk(spec: _Format, fields: list[dict], labels: dict[str, list]) -> tuple[str, int]:
+    """The output text of one labelled chunk, and the number of rows with problems."""
     errors = labels["error"]
-    values = zip(*labels.values())
+    values = zip(*([_blank_nan(v) for v in column] if name.endswith("_score") else column
+                   for name, column in labels.items()))
     if spec.fmt == "jsonl":
         added = spec.added
         lines = [json.dumps({**row, **dict(zip(added, extra))}, ensure_ascii=False)
@@ -143,6 +143,10 @@ def _label_chunk(model: NewsModel, spec: _Format, fields: list[dict], texts: lis
         text = _table_lines(([*(_cell(row.get(c)) for c in spec.columns), *extra]
                              for row, extra in zip(fields, values)), spec.fmt)
     return text, sum(1 for e in errors if e)
+
+
+def _blank_nan(score: float):
+    return "" if score != score else score
 
 
 def _cell(value) -> str:
@@ -173,28 +177,32 @@ def _jsonl_column(row: Row, source: str) -> str:
 _WORKER_MODEL: NewsModel | None = None
 
 
-def _init_worker(model: NewsModel | str | None) -> None:
+def _init_worker(model_path: str | None) -> None:
     global _WORKER_MODEL
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
-    from . import load_model
-    _WORKER_MODEL = model if isinstance(model, NewsModel) else load_model(model)
+    from .modelfile import load_model
+    _WORKER_MODEL = load_model(model_path)
 
 
-def _label_in_worker(spec: _Format, fields: list[dict], texts: list[str], problems: list[str]) -> tuple[str, int]:
-    return _label_chunk(_WORKER_MODEL, spec, fields, texts, problems)
+def _rank_in_worker(texts: list[str], problems: list[str], k: int, home: str | None,
+                    priors: dict | None) -> Ranked:
+    """A worker's share: headline texts in, small arrays of label indices and scores out."""
+    return rank_labels(texts, problems, _WORKER_MODEL, k, home, priors)
 
 
 def label_file(source: str, output: str | None = None, *, column: str | None = None,
                input_format: str | None = None, output_format_name: str | None = None,
                model: NewsModel | str | Path | None = None, top_k: int = 0, threshold: float | None = None,
                strict: bool = False, jobs: int = 1, chunk_size: int = 20_000, prefix: str = "",
-               quiet: bool = False) -> LabelStats:
+               quiet: bool = False, home: str | None = None, adapt_priors: bool = False) -> LabelStats:
     """Label every row of ``source`` into ``output`` ('-' or None: stdout); see ``newsml label --help``.
 
-    ``model`` is a loaded model, a model file, or None for the shipped one; worker processes
-    (``jobs`` > 1) each load it once.
+    ``model`` is a loaded model, a model directory, or None for the shipped one; worker processes
+    (``jobs`` > 1) each load it once. ``home`` is the feed's home region; ``adapt_priors`` estimates
+    the feed's label mix from its first ``ADAPT_SAMPLE`` rows (read ahead, then labelled with the rest,
+    so the result does not depend on ``jobs`` or on where chunks end) and labels every row with it.
     """
-    from . import load_model
+    from .modelfile import load_model
 
     if input_format and input_format not in FORMATS:
         raise DataError(source, None, f"unknown input format {input_format!r}; use one of {', '.join(FORMATS)}")
@@ -205,38 +213,59 @@ def label_file(source: str, output: str | None = None, *, column: str | None = N
         raise DataError(source, None, "--top-k must be between 0 and 10")
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise DataError(source, None, "--threshold must be between 0 and 1")
+    cpus = os.cpu_count() or 1
+    if jobs > cpus:
+        if not quiet:
+            print(f"newsml label: note: --jobs {jobs} is more than the {cpus} CPUs here; using {cpus}",
+                  file=sys.stderr)
+        jobs = cpus
     fmt = output_format(output, output_format_name)
     started = time.perf_counter()
     stats = LabelStats()
     added = [prefix + name for name in output_columns(top_k)]
-    with RowReader(source, input_format) as reader:
+    with ExitStack() as stack:
+        reader = stack.enter_context(RowReader(source, input_format))
         name = headline_column(reader.columns, column, reader.source) if reader.columns else column
         clash = sorted(set(reader.columns or []) & set(added))
         if clash:
             raise DataError(reader.source, 1, f"input already has column {clash[0]!r}; "
                                               f"add a prefix to the new columns with --prefix")
-        worker_model = model if isinstance(model, NewsModel) or model is None else str(model)
         if not isinstance(model, NewsModel):
             model = load_model(model)  # fail on a bad model before any output exists
         bar = tqdm(unit="rows", desc="labelling", disable=quiet or not sys.stderr.isatty(), leave=False)
-        pool = get_context("spawn").Pool(jobs, _init_worker, (worker_model,)) if jobs > 1 else None
+        pool = None
         try:
+            if jobs > 1:  # workers load the model's files (memory-mapped, so shared), never a pickle of it
+                pool = get_context("spawn").Pool(jobs, _init_worker, (str(_saved(model, stack)),))
             with atomic_output(output) as handle:
                 chunks = _chunks(reader, name, chunk_size)
                 if strict:
                     chunks = _strict(chunks, reader.source)
-                first = next(chunks, None)
+                ahead = _read_ahead(chunks, ADAPT_SAMPLE if adapt_priors else 1)
+                first = ahead[0] if ahead else None
+                priors = None
+                if adapt_priors:
+                    sample = [t for _, texts, problems in ahead for t, why in zip(texts, problems) if not why]
+                    priors = model.estimate_priors(sample[:ADAPT_SAMPLE])
+                    if not quiet:
+                        print(f"newsml label: feed mix estimated from {min(len(sample), ADAPT_SAMPLE):,} "
+                              f"headlines: {_describe_mix(model, priors)}", file=sys.stderr)
                 columns = reader.columns
                 if columns is None and fmt != "jsonl":  # JSONL in, table out: the first rows decide
                     columns = list(dict.fromkeys(k for row in (first[0] if first else []) for k in row.fields))
-                spec = _Format(fmt, columns, prefix, top_k, threshold)
+                spec = _Format(fmt, columns, prefix, top_k)
                 handle.write(spec.header())
-                jobs_in_order = chain([first] if first else [], chunks)
-                work = (([row.fields for row in rows], texts, problems) for rows, texts, problems in jobs_in_order)
+                jobs_in_order = chain(ahead, chunks)
+                classes = {head: h.classes for head, h in model.heads.items()}
+                k = max(1, top_k)
                 if pool is None:
-                    results = ((_label_chunk(model, spec, *job), len(job[1])) for job in work)
+                    ranked = ((rows, problems, rank_labels(texts, problems, model, k, home, priors))
+                              for rows, texts, problems in jobs_in_order)
                 else:
-                    results = _pooled(pool, spec, work, jobs)
+                    ranked = _pooled(pool, jobs_in_order, (k, home, priors), jobs)
+                results = ((_format_chunk(spec, [row.fields for row in rows],
+                                          label_columns(ranks, classes, problems, top_k, threshold)), len(rows))
+                           for rows, problems, ranks in ranked)
                 for (text, bad), size in results:
                     handle.write(text)
                     stats.read += size
@@ -254,6 +283,32 @@ def label_file(source: str, output: str | None = None, *, column: str | None = N
     return stats
 
 
+def _read_ahead(chunks: Iterator, rows: int) -> list:
+    """The first chunks of a run, at least ``rows`` rows of them (or all there are)."""
+    ahead, count = [], 0
+    while count < rows and (chunk := next(chunks, None)) is not None:
+        ahead.append(chunk)
+        count += len(chunk[0])
+    return ahead
+
+
+def _describe_mix(model: NewsModel, priors: dict) -> str:
+    parts = []
+    for head, prior in priors.items():
+        ranked = sorted(zip(model.heads[head].classes.tolist(), prior.tolist()), key=lambda kv: -kv[1])
+        parts.append(f"{head} " + ", ".join(f"{label} {share:.2f}" for label, share in ranked))
+    return "; ".join(parts)
+
+
+def _saved(model: NewsModel, stack: ExitStack) -> Path:
+    """A directory worker processes can load ``model`` from: its own, or a temporary copy."""
+    if model.source is not None:
+        return model.source
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="newsml-model-"))) / "model"
+    save_model(model, folder)
+    return folder
+
+
 def _strict(chunks, source: str):
     for rows, texts, problems in chunks:
         for row, why in zip(rows, problems):
@@ -262,13 +317,13 @@ def _strict(chunks, source: str):
         yield rows, texts, problems
 
 
-def _pooled(pool, spec: _Format, work, jobs: int):
-    """Label chunks in the pool, at most ``2 * jobs`` in flight, results in input order."""
+def _pooled(pool, chunks, options: tuple, jobs: int):
+    """Rank chunks in the pool, at most ``2 * jobs`` in flight, in input order; workers see only texts."""
     pending: deque = deque()
-    for fields, texts, problems in work:
-        pending.append((pool.apply_async(_label_in_worker, (spec, fields, texts, problems)), len(texts)))
+    for rows, texts, problems in chunks:
+        pending.append((rows, problems, pool.apply_async(_rank_in_worker, (texts, problems, *options))))
         if len(pending) >= 2 * jobs:
-            result, size = pending.popleft()
-            yield result.get(), size
-    for result, size in pending:
-        yield result.get(), size
+            rows, problems, result = pending.popleft()
+            yield rows, problems, result.get()
+    for rows, problems, result in pending:
+        yield rows, problems, result.get()

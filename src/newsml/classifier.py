@@ -2,30 +2,26 @@
 
 ``HeadlineClassifier`` is a plain scikit-learn classifier on feature matrices; ``build_pipeline`` puts
 ``HeadlineFeatures`` in front of scikit-learn's ``MultiOutputClassifier``, one ``HeadlineClassifier``
-per head. ``compile_model`` turns a fitted pipeline into a :class:`~newsml.model.NewsModel`, which
-predicts with numpy alone.
+per head. ``compile_model`` folds a fitted pipeline into a :class:`~newsml.model.NewsModel`, which
+predicts with numpy alone (:mod:`newsml.engine`).
 """
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import minimize_scalar
-from scipy.special import log_softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import RidgeClassifier
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold
 from sklearn.multioutput import MultiOutputClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .engine import FoldedEngine, FoldedGazetteer, FoldedNgrams
 from .features import HeadlineFeatures
-from .model import Head, NewsModel
+from .model import Head, NewsModel, softmax
 from .taxonomy import HEADS
-
-
-def softmax(scores: np.ndarray) -> np.ndarray:
-    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
 
 
 class HeadlineClassifier(ClassifierMixin, BaseEstimator):
@@ -34,10 +30,12 @@ class HeadlineClassifier(ClassifierMixin, BaseEstimator):
     ``loss="squared"`` is ridge regression on +-1 targets, one per label (scikit-learn's
     ``RidgeClassifier``, ``alpha`` the penalty); ``loss="hinge"`` is a linear SVM (``LinearSVC`` with
     ``C = 1 / (2 * alpha)``). On our corpus and on AG News the two are within a point of each other;
-    squared loss is a little better on topics. The model is fitted on all the data; one scale factor
-    ``scale_`` for its decision values is fitted on out-of-fold decision values to minimise log-loss
-    (temperature scaling, Guo et al. 2017). One parameter cannot overfit, it never changes which label
-    wins, and predicting costs one dot product.
+    squared loss is a little better on topics. The linear model is fitted on all the data and one
+    inverse temperature for its decision values on out-of-fold decision values (scikit-learn's
+    ``CalibratedClassifierCV(method="temperature", ensemble=False)``; Guo et al. 2017): one parameter
+    cannot overfit, it never changes which label wins, and predicting costs one dot product.
+    ``class_prior_`` is the mean predicted distribution on the training data: the prior the scores
+    assume, which :mod:`newsml.priors` replaces with a feed's own.
     """
 
     def __init__(self, loss: str = "squared", alpha: float = 1.0, class_weight: str | None = "balanced",
@@ -57,45 +55,49 @@ class HeadlineClassifier(ClassifierMixin, BaseEstimator):
         raise ValueError(f"loss must be 'squared' or 'hinge', not {self.loss!r}")
 
     def fit(self, X, y) -> HeadlineClassifier:
-        y = np.asarray(y)
+        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64)
+        check_classification_targets(y)
+        self.classes_, counts = np.unique(y, return_counts=True)
+        if len(self.classes_) < 2:
+            raise ValueError(f"HeadlineClassifier needs examples of at least 2 classes; got 1 class "
+                             f"({self.classes_[0]!r})")
         linear = self._linear_model()
-        self.linear_ = linear.fit(X, y)
-        self.classes_ = self.linear_.classes_
-        smallest = int(min(np.unique(y, return_counts=True)[1]))
-        folds = StratifiedKFold(max(2, min(self.calibration_folds, smallest)), shuffle=True,
-                                random_state=self.random_state)
-        held_out = _two_columns(cross_val_predict(linear, X, y, cv=folds, method="decision_function"))
-        truth = np.searchsorted(self.classes_, y)
-
-        def log_loss(log_scale: float) -> float:
-            return -log_softmax(np.exp(log_scale) * held_out, axis=1)[np.arange(len(y)), truth].mean()
-
-        self.scale_ = float(np.exp(minimize_scalar(log_loss, bounds=(-3.0, 5.0), method="bounded").x))
+        folds = min(self.calibration_folds, int(counts.min()))
+        if folds >= 2:
+            splitter = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
+            calibrated = CalibratedClassifierCV(linear, method="temperature", cv=splitter, ensemble=False)
+            fitted = calibrated.fit(X, y).calibrated_classifiers_[0]
+            linear, self.inverse_temperature_ = fitted.estimator, float(fitted.calibrators[0].beta_)
+        else:  # a class with a single example: nothing to calibrate on
+            linear, self.inverse_temperature_ = linear.fit(X, y), 1.0
+        self.coef_ = np.ascontiguousarray(np.atleast_2d(linear.coef_), dtype=np.float64)
+        self.intercept_ = np.ascontiguousarray(np.atleast_1d(linear.intercept_), dtype=np.float64)
+        self.class_prior_ = self.predict_proba(X).mean(axis=0)
         return self
 
-    @property
-    def coef_(self) -> np.ndarray:
-        """(n_classes, n_features) weights; a two-class model's single row becomes (-w, w)."""
-        check_is_fitted(self, "linear_")
-        return _two_columns(self.linear_.coef_.T).T
-
-    @property
-    def intercept_(self) -> np.ndarray:
-        check_is_fitted(self, "linear_")
-        return _two_columns(self.linear_.intercept_[None, :])[0]
-
     def decision_function(self, X) -> np.ndarray:
-        return X @ self.coef_.T + self.intercept_
+        """Decision values, (n_samples, n_classes); (n_samples,) for two classes, as in scikit-learn."""
+        check_is_fitted(self, "coef_")
+        X = validate_data(self, X, accept_sparse="csr", dtype=np.float64, reset=False)
+        scores = np.asarray(X @ self.coef_.T) + self.intercept_
+        return scores.ravel() if scores.shape[1] == 1 else scores
 
     def predict_proba(self, X) -> np.ndarray:
-        return softmax(self.scale_ * self.decision_function(X))
+        check_is_fitted(self, "coef_")
+        return softmax(self.inverse_temperature_ * one_column_per_class(self.decision_function(X)))
 
     def predict(self, X) -> np.ndarray:
-        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
+        check_is_fitted(self, "coef_")
+        return self.classes_[np.argmax(one_column_per_class(self.decision_function(X)), axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
 
 
-def _two_columns(scores: np.ndarray) -> np.ndarray:
-    """Decision values with one column per class: a binary model's single score z becomes (-z, z)."""
+def one_column_per_class(scores: np.ndarray) -> np.ndarray:
+    """A two-class model's single score z becomes (-z, z), the logits temperature scaling uses."""
     scores = scores.reshape(len(scores), -1)
     return np.hstack([-scores, scores]) if scores.shape[1] == 1 else scores
 
@@ -112,11 +114,23 @@ def build_pipeline(seed: int = 0, **feature_params) -> Pipeline:
 
 
 def compile_model(pipeline: Pipeline, card: dict | None = None) -> NewsModel:
-    """The fitted pipeline's learned state as a :class:`NewsModel` that needs no scikit-learn."""
-    features = pipeline.named_steps["features"].builder_
-    heads = {}
-    for name, estimator in zip(HEADS, pipeline.named_steps["heads"].estimators_):
-        heads[name] = Head(classes=np.array(estimator.classes_, dtype=str),
-                           coef=estimator.coef_.T.astype(np.float32),
-                           intercept=estimator.intercept_.astype(np.float32), scale=estimator.scale_)
-    return NewsModel(features, heads, card)
+    """Fold the fitted pipeline's weights into a :class:`NewsModel` (see :mod:`newsml.engine`)."""
+    features = pipeline.named_steps["features"]
+    estimators = pipeline.named_steps["heads"].estimators_
+    weights = np.vstack([one_column_per_class(e.coef_.T).T for e in estimators]).T  # (features, outputs)
+    bias = np.concatenate([one_column_per_class(e.intercept_[None, :])[0] for e in estimators])
+    blocks, start = {}, 0
+    for name, weight, block in features.blocks_:
+        rows = weights[start:start + block.size]
+        start += block.size
+        if name == "gazetteer":
+            blocks[name] = FoldedGazetteer(block.gazetteer_, np.ascontiguousarray(weight * rows))
+        else:
+            table = np.ascontiguousarray(weight * block.idf_[:, None] * rows)
+            blocks[name] = FoldedNgrams(name, block.ngram_range, dict(block.vocabulary_), table,
+                                        np.ascontiguousarray(block.idf_ ** 2))
+    heads = {name: Head(np.array(e.classes_, dtype=str), e.inverse_temperature_, e.class_prior_)
+             for name, e in zip(HEADS, estimators)}
+    engine = FoldedEngine(blocks.get("word"), blocks.get("char"), blocks.get("gazetteer"),
+                          np.ascontiguousarray(bias))
+    return NewsModel(engine, heads, card)

@@ -17,7 +17,19 @@ EXIT_USAGE = 2
 
 
 def _add_model(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", metavar="PATH", help="model file (default: the shipped model)")
+    parser.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
+
+
+def _add_priors(parser: argparse.ArgumentParser, adapt: bool = True) -> None:
+    from .taxonomy import REGIONS
+
+    parser.add_argument("--home", choices=list(REGIONS), metavar="REGION",
+                        help="the feed's home region: headlines that name no place lean towards it "
+                             f"({', '.join(REGIONS)})")
+    if adapt:
+        parser.add_argument("--adapt-priors", action="store_true",
+                            help="estimate the feed's region and topic mix from its first 50,000 rows "
+                                 "and label every row with it (the mix is printed on stderr)")
 
 
 def _add_quiet(parser: argparse.ArgumentParser) -> None:
@@ -36,8 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
                                          "and topic columns; write the model and its card (.json).")
     train.add_argument("--data", action="append", metavar="FILE",
                        help="training file; repeatable (default: the bundled corpus seeds/headlines.csv)")
-    train.add_argument("--out", metavar="PATH", default=None,
-                       help="model file to write (default: models/newsml.joblib)")
+    train.add_argument("--out", metavar="DIR", default=None,
+                       help="model directory to write (default: models/newsml)")
     train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     train.add_argument("--cv", type=int, default=5, metavar="K",
                        help="cross-validation folds for the card's metrics; 0 skips (default 5)")
@@ -68,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     label.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
     label.add_argument("--chunk-size", type=int, default=20_000, metavar="N", help=argparse.SUPPRESS)
     label.add_argument("--prefix", default="", help="prefix for the added column names")
+    _add_priors(label)
     _add_quiet(label)
 
     summarize = verbs.add_parser("summarize", help="extractive summary of an article",
@@ -86,15 +99,37 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model(digest)
     digest.add_argument("--sentences", type=int, default=3, metavar="N", help="summary length (default 3)")
     digest.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    _add_priors(digest, adapt=False)
+
+    convert = verbs.add_parser("convert", help="convert a newsml 0.1 pickle model to a model directory",
+                               description="newsml 0.1 saved models as joblib pickles, which can run code "
+                                           "when loaded. This unpickles OLD once, only with --trust, and "
+                                           "writes it as a pickle-free model directory NEW.")
+    convert.add_argument("old", help="the .joblib model file of newsml 0.1 (its .json card beside it)")
+    convert.add_argument("new", help="the model directory to write")
+    convert.add_argument("--trust", action="store_true",
+                         help="required: you trust OLD, since unpickling it can run code")
+    _add_quiet(convert)
     return parser
 
 
+def _convert(args: argparse.Namespace) -> int:
+    from .legacy import convert_legacy
+
+    if not args.trust:
+        raise ModelError(f"{args.old}: unpickling can run code; add --trust if you trust this file")
+    model = convert_legacy(args.old, args.new)
+    if not args.quiet:
+        print(f"wrote {args.new} ({sum(len(h.classes) for h in model.heads.values())} labels)", file=sys.stderr)
+    return 0
+
+
 def _train(args: argparse.Namespace) -> int:
-    from .modelfile import bundled_file
+    from .modelfile import bundled_path
     from .training import train
 
-    data = args.data or [str(bundled_file("headlines.csv"))]
-    out = args.out or str(Path("models") / "newsml.joblib")
+    data = args.data or [str(bundled_path("headlines.csv"))]
+    out = args.out or str(Path("models") / "newsml")
     if args.cv == 1 or args.cv < 0:
         raise DataError("--cv", None, "folds must be 0 (skip) or at least 2")
     model = train(data, out, seed=args.seed, folds=args.cv, show_progress=not args.quiet)
@@ -103,13 +138,13 @@ def _train(args: argparse.Namespace) -> int:
         for head in ("region", "topic"):
             print(f"{head:6}  accuracy {cv[head]['accuracy']:.3f}  macro-F1 {cv[head]['macro_f1']:.3f}  "
                   f"ECE {cv[head]['reliability']['ece']:.3f}   ({cv['folds']}-fold cross-validation)")
-    print(f"wrote {out} and {Path(out).with_suffix('.json')} "
-          f"({model.card['training_data']['rows']} headlines)", file=sys.stderr)
+    if not args.quiet:
+        print(f"wrote {out} ({model.card['training_data']['rows']} headlines)", file=sys.stderr)
     return 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from . import load_model
+    from .modelfile import load_model
     from .evaluate import evaluate, plot_confusions, text_report
 
     model = load_model(args.model)
@@ -132,12 +167,13 @@ def _label(args: argparse.Namespace) -> int:
     label_file(args.file, args.output, column=args.column, input_format=args.input_format,
                output_format_name=args.format, model=args.model, top_k=args.top_k,
                threshold=args.threshold, strict=args.strict, jobs=args.jobs,
-               chunk_size=max(1, args.chunk_size), prefix=args.prefix, quiet=args.quiet)
+               chunk_size=max(1, args.chunk_size), prefix=args.prefix, quiet=args.quiet, home=args.home,
+               adapt_priors=args.adapt_priors)
     return 0
 
 
 def _summarize(args: argparse.Namespace) -> int:
-    from .summarize import summarize
+    from .summarizer import summarize
 
     text = read_text(args.file)
     sentences = args.sentences if args.sentences is not None or args.ratio is not None else 3
@@ -150,17 +186,18 @@ def _summarize(args: argparse.Namespace) -> int:
 
 
 def _digest(args: argparse.Namespace) -> int:
-    from . import load_model
-    from .digest import make_digest, render
+    from .modelfile import load_model
+    from .frontpage import make_digest, render
 
     if args.sentences < 1:
         raise DataError(args.file, None, "--sentences must be at least 1")
     text = read_text(args.file)
-    print(render(make_digest(text, load_model(args.model), sentences=args.sentences), args.format), end="")
+    print(render(make_digest(text, load_model(args.model), sentences=args.sentences, home=args.home), args.format), end="")
     return 0
 
 
-VERBS = {"train": _train, "evaluate": _evaluate, "label": _label, "summarize": _summarize, "digest": _digest}
+VERBS = {"train": _train, "evaluate": _evaluate, "label": _label, "summarize": _summarize, "digest": _digest,
+         "convert": _convert}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,7 +16,7 @@ from .label import output_columns
 
 @lru_cache(maxsize=4)
 def _worker_model(path: str | None):
-    from . import load_model
+    from .modelfile import load_model
     return load_model(path)
 
 

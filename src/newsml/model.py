@@ -1,33 +1,45 @@
 """``NewsModel``: predicting region and topic with numpy alone, and the ``Prediction`` it returns.
 
-A model is the fitted feature blocks (:mod:`newsml.ngrams`) plus, per head, a weight matrix, an
-intercept and a temperature. Training (:mod:`newsml.classifier`) uses scikit-learn; predicting does not,
-which keeps process start-up short and model files independent of the scikit-learn version.
+A model is the folded predict engine (:mod:`newsml.engine`) plus, per head, its classes and inverse
+temperature. Training (:mod:`newsml.classifier`) uses scikit-learn; predicting does not, which keeps
+process start-up short and model files independent of the scikit-learn version.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
 from typing import overload
 
 import numpy as np
 
-from .ngrams import FeatureBuilder
-from .preprocess import normalize, tokenize
+from .engine import FoldedEngine
+from .preprocess import is_blank
+from .priors import ADAPT_SAMPLE, HOME_WEIGHT, estimate_prior, home_weights, reweight
 from .taxonomy import UNCERTAIN, pair_name
 
+CHUNK = 8192
+"""Headlines scored at a time: memory stays flat however many are asked for."""
 
-@dataclass
-class Head:
-    """One label family's linear layer: scores = features @ coef + intercept, softmax(scale * scores)."""
 
-    classes: np.ndarray
-    coef: np.ndarray
-    intercept: np.ndarray
-    scale: float
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Row-wise softmax, shifted by the row maximum so that large scores cannot overflow."""
+    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
 
 
 @dataclass(frozen=True)
+class Head:
+    """One label family: its classes in output order, the inverse temperature of its softmax, and the
+    prior its scores assume (the mean training distribution; see :mod:`newsml.priors`)."""
+
+    classes: np.ndarray
+    inverse_temperature: float
+    prior: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
 class Prediction:
     """Region and topic of one headline, each with a probability-like score in [0, 1]."""
 
@@ -36,7 +48,14 @@ class Prediction:
     region_score: float
     topic: str
     topic_score: float
-    scores: dict[str, dict[str, float]] = field(default_factory=dict, repr=False, compare=False)
+    rows: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
+    """Head -> (classes, probabilities): the full distributions, turned into dicts only when asked."""
+
+    @property
+    def scores(self) -> dict[str, dict[str, float]]:
+        """Head -> label -> score, every label of the model."""
+        return {head: dict(zip(classes.tolist(), proba.round(6).tolist()))
+                for head, (classes, proba) in self.rows.items()}
 
     def alternatives(self, k: int = 3) -> dict[str, list[tuple[str, float]]]:
         """The ``k`` best labels of each head with their scores, best first."""
@@ -60,59 +79,115 @@ class Prediction:
 class NewsModel:
     """A fitted region + topic classifier, and the model card that describes it."""
 
-    def __init__(self, features: FeatureBuilder, heads: dict[str, Head], card: dict | None = None):
-        self.features = features
+    def __init__(self, engine: FoldedEngine, heads: dict[str, Head], card: dict | None = None,
+                 source: Path | None = None):
+        self.engine = engine
         self.heads = heads
         self.card = card if card is not None else {}
-        self._weights = np.hstack([h.coef for h in heads.values()])
-        self._bias = np.concatenate([h.intercept for h in heads.values()])
+        self.source = source
+        """The model directory this model was loaded from (None for a model built in memory)."""
         bounds = np.cumsum([0] + [len(h.classes) for h in heads.values()])
         self._slices = {name: slice(a, b) for name, a, b in zip(heads, bounds[:-1], bounds[1:])}
 
     @overload
-    def predict(self, headlines: str) -> Prediction: ...
+    def predict(self, headlines: str, *, home: str | None = None, home_weight: float = HOME_WEIGHT,
+                adapt_priors: bool = False) -> Prediction: ...
     @overload
-    def predict(self, headlines: Iterable[str]) -> list[Prediction]: ...
+    def predict(self, headlines: Iterable[str], *, home: str | None = None, home_weight: float = HOME_WEIGHT,
+                adapt_priors: bool = False) -> list[Prediction]: ...
 
-    def predict(self, headlines):
-        """Predict one headline (a ``str``) or many (any iterable of ``str``)."""
+    def predict(self, headlines, *, home=None, home_weight=HOME_WEIGHT, adapt_priors=False):
+        """Predict one headline (a ``str``) or many (any iterable of ``str``, read in chunks).
+
+        ``home``: the region the feed comes from, whose odds are multiplied by ``home_weight``.
+        ``adapt_priors``: estimate the feed's region and topic mix from the headlines themselves (the
+        first ``ADAPT_SAMPLE`` of them) and adjust every score to it.
+        """
         if isinstance(headlines, str):
-            return self.predict([headlines])[0]
-        if headlines is None or not isinstance(headlines, Iterable) or isinstance(headlines, (bytes, Mapping)):
+            headlines = [headlines]
+            single = True
+        elif headlines is None or not isinstance(headlines, Iterable) or isinstance(headlines, (bytes, Mapping)):
             raise TypeError(f"predict() takes a headline string or an iterable of strings, "
                             f"not {type(headlines).__name__}")
-        texts = list(headlines)
-        for i, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise TypeError(f"headline {i} is {type(text).__name__}, not str")
-        probabilities = self.predict_proba(texts)
+        else:
+            single = False
+        priors = None
+        if adapt_priors:
+            headlines = list(headlines)
+            priors = self.estimate_priors(headlines[:ADAPT_SAMPLE])
+        weights = self.prior_weights(home, home_weight, priors)
+        predictions = [p for chunk in self._chunks(headlines) for p in self._predictions(chunk, weights)]
+        return predictions[0] if single else predictions
+
+    def _chunks(self, headlines: Iterable) -> Iterator[list[str]]:
+        iterator, offset = iter(headlines), 0
+        while texts := list(islice(iterator, CHUNK)):
+            for i, text in enumerate(texts):
+                if not isinstance(text, str):
+                    raise TypeError(f"headline {offset + i} is {type(text).__name__}, not str")
+            offset += len(texts)
+            yield texts
+
+    def prior_weights(self, home: str | None = None, home_weight: float = HOME_WEIGHT,
+                      priors: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+        """Per head, the factors (new prior / training prior) that :func:`newsml.priors.reweight` applies."""
+        weights = {}
+        for name, head in self.heads.items():
+            if priors is not None and name in priors:
+                weights[name] = np.asarray(priors[name], dtype=np.float64) / head.prior
+        if home is not None:
+            region = self.heads["region"].classes
+            weights["region"] = weights.get("region", np.ones(len(region))) * home_weights(region, home, home_weight)
+        return weights
+
+    def estimate_priors(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """The region and topic mix of a batch of headlines, by EM on their scores (Saerens et al. 2002)."""
+        proba = self.predict_proba(texts)
+        return {name: estimate_prior(proba[name], head.prior) for name, head in self.heads.items()}
+
+    def _predictions(self, texts: list[str], weights: dict[str, np.ndarray]) -> list[Prediction]:
+        probabilities = self._probabilities(texts, weights)
+        best = {}
+        for head, proba in probabilities.items():
+            index = proba.argmax(axis=1)
+            best[head] = (self.heads[head].classes[index].tolist(),
+                          np.round(proba[np.arange(len(texts)), index], 6).tolist())
+        region, region_score = best["region"]
+        topic, topic_score = best["topic"]
+        region_classes, topic_classes = self.heads["region"].classes, self.heads["topic"].classes
+        region_p, topic_p = probabilities["region"], probabilities["topic"]
         out = []
         for i, text in enumerate(texts):
-            scores = {head: dict(zip(self.heads[head].classes.tolist(), p[i].round(6).tolist()))
-                      for head, p in probabilities.items()}
-            if not normalize(text):
-                out.append(Prediction(text, UNCERTAIN, 0.0, UNCERTAIN, 0.0, scores))
-                continue
-            best = {head: max(s.items(), key=lambda kv: kv[1]) for head, s in scores.items()}
-            out.append(Prediction(text, best["region"][0], best["region"][1],
-                                  best["topic"][0], best["topic"][1], scores))
+            if is_blank(text):
+                out.append(Prediction(text, UNCERTAIN, 0.0, UNCERTAIN, 0.0, {}))
+            else:
+                rows = {"region": (region_classes, region_p[i]), "topic": (topic_classes, topic_p[i])}
+                out.append(Prediction(text, region[i], region_score[i], topic[i], topic_score[i], rows))
         return out
 
-    def predict_proba(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """Head -> (n, n_labels) probabilities, columns in ``self.heads[head].classes`` order."""
-        scores = self.features.transform([tokenize(t) for t in texts]) @ self._weights + self._bias
+    def _probabilities(self, texts: Sequence[str], weights: dict[str, np.ndarray] | None = None
+                       ) -> dict[str, np.ndarray]:
+        scores = self.engine.decision(texts)
         out = {}
         for name, head in self.heads.items():
-            z = head.scale * scores[:, self._slices[name]]
-            z = np.exp(z - z.max(axis=1, keepdims=True))
-            out[name] = z / z.sum(axis=1, keepdims=True)
+            proba = softmax(head.inverse_temperature * scores[:, self._slices[name]])
+            out[name] = reweight(proba, weights[name]) if weights and name in weights else proba
         return out
 
-    def __getstate__(self) -> dict:
-        return {"features": self.features, "heads": self.heads}
+    def predict_proba(self, texts: Iterable[str], *, home: str | None = None, home_weight: float = HOME_WEIGHT,
+                      priors: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+        """Head -> (n, n_labels) probabilities, columns in ``self.heads[head].classes`` order.
 
-    def __setstate__(self, state: dict) -> None:
-        self.__init__(state["features"], state["heads"])
+        ``home`` and ``priors`` (head -> a feed's label mix) adjust them as in :meth:`predict`.
+        """
+        weights = self.prior_weights(home, home_weight, priors)
+        chunks: dict[str, list[np.ndarray]] = {name: [] for name in self.heads}
+        iterator = iter(texts)
+        while chunk := list(islice(iterator, CHUNK)):
+            for name, proba in self._probabilities(chunk, weights).items():
+                chunks[name].append(proba)
+        return {name: (np.vstack(parts) if parts else np.zeros((0, len(self.heads[name].classes))))
+                for name, parts in chunks.items()}
 
     def __repr__(self) -> str:
         trained = self.card.get("training_data", {}).get("rows", "?")

@@ -1,39 +1,46 @@
-"""Model files: a joblib pickle plus its JSON model card, written atomically and checked on load.
+"""Model files without pickle: a directory of ``.npy`` arrays and JSON, checked before use.
 
-The card records the sha256 of the model file, so a corrupt, truncated or swapped file is caught
-before it is unpickled, and the model format, so a model from an incompatible newsml is refused with a
-clear message instead of failing obscurely; the *default* model rebuilds itself from the bundled corpus
-into a user cache in that case. A model holds numpy arrays and newsml's own plain objects, no
-scikit-learn estimators, so another scikit-learn version only earns a note. Model files are pickles:
-load only ones you trust.
+A model is data, so loading one never runs code from it::
+
+    newsml-model/
+        card.json          the model card: versions, data hash, metrics, and the sha256 of every file below
+        model.json         heads, classes, block settings, vocabularies and the gazetteer
+        *.npy              float64 arrays, loaded with allow_pickle=False and memory-mapped
+
+Every file's sha256 is checked against the card before it is parsed, so a corrupt, truncated or
+swapped file is refused with a clear message. Arrays are memory-mapped: ``newsml label --jobs N``
+workers share one copy in the page cache. A model is written into a temporary directory beside the
+target, card last, and renamed into place whole, so a crash never leaves a half-written model or a
+model without its card. Files from newsml 0.1 (joblib pickles) are refused; ``newsml convert OLD NEW
+--trust`` converts one, once, on the user's word.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import sys
+import shutil
 import tempfile
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
-import joblib
+import numpy as np
 
 if TYPE_CHECKING:
     from .model import NewsModel
 
-FORMAT = 2
-"""Bumped whenever the pickled objects change shape; a model of another format is refused."""
+FORMAT = 3
+"""Bumped whenever the files change shape; a model of another format is refused with a clear message."""
+CARD = "card.json"
+SPEC = "model.json"
 _SOURCE_TREE = Path(__file__).resolve().parents[2]
+_PICKLE_MAGIC = (b"\x80", b"\x1f\x8b", b"x\x01", b"x^", b"x\x9c", b"x\xda")  # pickle; joblib's gzip, zlib
 
 
 class ModelError(RuntimeError):
-    """A model file that cannot be used; ``str()`` says which file and what to do."""
-
-
-def card_path(model_path: str | Path) -> Path:
-    return Path(model_path).with_suffix(".json")
+    """A model that cannot be used; ``str()`` says which file and what to do."""
 
 
 def file_sha256(path: str | Path) -> str:
@@ -45,20 +52,6 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Write to a temporary file next to ``path``, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -66,101 +59,179 @@ def _umask() -> int:
 
 
 def save_model(model: NewsModel, path: str | Path) -> None:
-    """Write ``model`` to ``path`` and its card (with the file's sha256) to ``path`` with ``.json``."""
-    path = Path(path)
-    payload = {"format": FORMAT, "model": model}
-    _write_atomically(path, lambda tmp: joblib.dump(payload, tmp, compress=3))
-    model.card["format"] = FORMAT
-    model.card["model_sha256"] = file_sha256(path)
-    text = json.dumps(model.card, indent=2, ensure_ascii=False) + "\n"
-    _write_atomically(card_path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    """Write ``model`` as the directory ``path`` (replacing an older newsml model there, never other files)."""
+    target = Path(path)
+    if target.exists() and not (target.is_dir() and ((target / CARD).is_file() or not any(target.iterdir()))):
+        raise ModelError(f"{target}: exists and is not a newsml model directory; refusing to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        spec, arrays = _to_files(model)
+        for name, array in arrays.items():
+            np.save(staging / name, np.ascontiguousarray(array, dtype=np.float64), allow_pickle=False)
+        (staging / SPEC).write_text(json.dumps(spec, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        card = {**model.card, "format": FORMAT,
+                "files": {p.name: file_sha256(p) for p in sorted(staging.iterdir())}}
+        (staging / CARD).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        mode = 0o777 & ~_umask()
+        os.chmod(staging, mode)
+        for member in staging.iterdir():
+            os.chmod(member, mode & 0o666)
+        _swap_into_place(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    model.card = card
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    """Rename ``staging`` to ``target``; an older model there is moved aside first, then removed."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+        os.rmdir(old)
+        os.replace(target, old)
+    try:
+        os.replace(staging, target)
+    except BaseException:
+        if old is not None:
+            os.replace(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _to_files(model: NewsModel) -> tuple[dict, dict[str, np.ndarray]]:
+    engine = model.engine
+    spec: dict = {"format": FORMAT,
+                  "heads": {name: {"classes": head.classes.tolist(),
+                                   "inverse_temperature": head.inverse_temperature,
+                                   "prior": head.prior.tolist()}
+                            for name, head in model.heads.items()},
+                  "blocks": {}}
+    arrays = {"bias.npy": engine.bias}
+    for name in ("word", "char"):
+        block = getattr(engine, name)
+        if block is not None:
+            spec["blocks"][name] = {"ngram_range": list(block.ngram_range),
+                                    "vocabulary": sorted(block.vocabulary, key=block.vocabulary.get)}
+            arrays[f"{name}_table.npy"], arrays[f"{name}_squares.npy"] = block.table, block.squares
+    if engine.gazetteer is not None:
+        spec["blocks"]["gazetteer"] = {"gazetteer": engine.gazetteer.gazetteer.to_dict()}
+        arrays["gazetteer_table.npy"] = engine.gazetteer.table
+    return spec, arrays
 
 
 def read_card(path: str | Path) -> dict:
-    card = card_path(path)
+    """The model card of the model directory ``path``, checked to be a card of this format."""
+    directory = Path(path)
+    if directory.is_file():
+        if directory.suffix in (".joblib", ".pkl", ".pickle") or _looks_pickled(directory):
+            raise ModelError(f"{directory}: a newsml 0.1 model (a pickle), which this newsml does not load "
+                             f"because unpickling can run code; convert it once with "
+                             f"'newsml convert {directory} NEW_DIR --trust' if you trust where it came from")
+        if directory.name in (CARD, SPEC):
+            directory = directory.parent
+        else:
+            raise ModelError(f"{directory}: not a newsml model (a model is a directory with {CARD})")
+    if not directory.is_dir():
+        raise ModelError(f"{directory}: no such model")
     try:
-        return json.loads(card.read_text(encoding="utf-8"))
+        card = json.loads((directory / CARD).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ModelError(f"{path}: no model card {card.name} next to it; newsml writes both with "
-                         f"'newsml train'") from None
+        raise ModelError(f"{directory}: no {CARD}; not a newsml model directory") from None
     except (OSError, ValueError) as exc:
-        raise ModelError(f"{card}: unreadable model card ({exc})") from None
+        raise ModelError(f"{directory / CARD}: unreadable model card ({exc})") from None
+    if not isinstance(card, dict):
+        raise ModelError(f"{directory / CARD}: malformed model card (a JSON {type(card).__name__}, not an object)")
+    if card.get("format") != FORMAT:
+        raise ModelError(f"{directory}: model format {card.get('format')!r}; this newsml reads format {FORMAT}; "
+                         f"retrain it with 'newsml train'")
+    files = card.get("files")
+    if not isinstance(files, dict) or not files or not all(isinstance(v, str) for v in files.values()):
+        raise ModelError(f"{directory / CARD}: malformed model card (no 'files' with their sha256)")
+    return card
 
 
-class VersionMismatch(ModelError):
-    """The model was made by a newsml whose model format differs from this one's."""
+def _looks_pickled(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(2).startswith(_PICKLE_MAGIC)
 
 
 def load_model_file(path: str | Path) -> NewsModel:
-    """Load a model written by :func:`save_model`, after checking its card; raise ModelError if unusable."""
-    path = Path(path)
-    if not path.is_file():
-        raise ModelError(f"{path}: no such model file")
+    """Load a model written by :func:`save_model` after checking every file; ModelError if unusable."""
+    from .engine import FoldedEngine, FoldedGazetteer, FoldedNgrams
+    from .gazetteer import Gazetteer
+    from .model import Head, NewsModel
+
     card = read_card(path)
-    if card.get("format") != FORMAT:
-        made_by = card.get("versions", {}).get("newsml", "an unknown version")
-        raise VersionMismatch(f"{path}: model format {card.get('format')} (newsml {made_by}); this newsml "
-                              f"reads format {FORMAT}; retrain it with 'newsml train'")
-    if file_sha256(path) != card.get("model_sha256"):
-        raise ModelError(f"{path}: sha256 does not match its model card; the file is corrupt, truncated "
-                         f"or not the one the card describes")
+    directory = Path(path) if Path(path).is_dir() else Path(path).parent
+    for name, digest in card["files"].items():
+        member = directory / name
+        if Path(name).name != name or not member.is_file():
+            raise ModelError(f"{directory}: {name} is missing; the model is incomplete")
+        if file_sha256(member) != digest:
+            raise ModelError(f"{member}: sha256 does not match the model card; the file is corrupt, "
+                             f"truncated or not the one the card describes")
     try:
-        payload = joblib.load(path)
-    except Exception as exc:  # a pickle can fail in many ways; all mean the same to the user
-        raise ModelError(f"{path}: cannot load model ({type(exc).__name__}: {exc})") from None
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise ModelError(f"{path}: not a newsml model file (format {FORMAT})")
-    _note_other_sklearn(path, card)
-    model = payload["model"]
-    model.card = card
+        spec = json.loads((directory / SPEC).read_text(encoding="utf-8"))
+        arrays = {name: np.load(directory / name, mmap_mode="r", allow_pickle=False)
+                  for name in card["files"] if name.endswith(".npy")}
+        if any(a.dtype != np.float64 for a in arrays.values()):
+            raise ValueError("arrays must be float64")
+        heads = {name: Head(np.array(head["classes"], dtype=str), float(head["inverse_temperature"]),
+                            np.array(head["prior"], dtype=np.float64))
+                 for name, head in spec["heads"].items()}
+        blocks = spec["blocks"]
+        ngrams = {name: FoldedNgrams(name, tuple(blocks[name]["ngram_range"]),
+                                     {g: i for i, g in enumerate(blocks[name]["vocabulary"])},
+                                     arrays[f"{name}_table.npy"], arrays[f"{name}_squares.npy"])
+                  for name in ("word", "char") if name in blocks}
+        gazetteer = (FoldedGazetteer(Gazetteer.from_dict(blocks["gazetteer"]["gazetteer"]),
+                                     arrays["gazetteer_table.npy"]) if "gazetteer" in blocks else None)
+        engine = FoldedEngine(ngrams.get("word"), ngrams.get("char"), gazetteer, arrays["bias.npy"])
+        model = NewsModel(engine, heads, card, directory)
+        _check_shapes(model)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise ModelError(f"{directory}: malformed model ({type(exc).__name__}: {exc})") from None
+    labels = card.get("labels")
+    if labels is not None and labels != {name: head.classes.tolist() for name, head in heads.items()}:
+        raise ModelError(f"{directory / CARD}: the card's labels differ from the model's; the card was edited")
     return model
 
 
-def _note_other_sklearn(path: Path, card: dict) -> None:
-    """Say so when the model was trained with another scikit-learn (harmless: none of it is pickled)."""
-    from importlib.metadata import PackageNotFoundError, version
+def _check_shapes(model: NewsModel) -> None:
+    outputs = sum(len(h.classes) for h in model.heads.values())
+    if set(model.heads) != {"region", "topic"}:
+        raise ValueError(f"heads must be region and topic, not {sorted(model.heads)}")
+    for name, head in model.heads.items():
+        if head.prior.shape != head.classes.shape or not np.isclose(head.prior.sum(), 1.0) or (head.prior <= 0).any():
+            raise ValueError(f"the {name} head's prior is not a distribution over its classes")
+    engine = model.engine
+    if engine.bias.shape != (outputs,):
+        raise ValueError(f"bias has shape {engine.bias.shape}, expected ({outputs},)")
+    for block in (engine.word, engine.char):
+        if block is not None and (block.table.shape != (len(block.vocabulary), outputs)
+                                  or block.squares.shape != (len(block.vocabulary),)):
+            raise ValueError(f"{block.kind} arrays do not match its vocabulary")
+    if engine.gazetteer is not None and engine.gazetteer.table.shape[1] != outputs:
+        raise ValueError("gazetteer table does not match the heads")
 
-    made_with = card.get("versions", {}).get("scikit_learn")
-    try:
-        installed = version("scikit-learn")
-    except PackageNotFoundError:
-        installed = None
-    if made_with and installed and made_with != installed:
-        print(f"newsml: note: {path.name} was trained with scikit-learn {made_with}, this is {installed}; "
-              f"it loads anyway (model files hold no scikit-learn objects); retrain to pick up changes",
-              file=sys.stderr)
 
-
-def bundled_file(name: str) -> Path:
-    """A file shipped with newsml: from the source tree when running from a checkout, else the package."""
-    source = {"newsml.joblib": "models", "newsml.json": "models", "headlines.csv": "seeds"}[name]
+def bundled_path(name: str) -> Path:
+    """A file or folder shipped with newsml: from the source tree in a checkout, else the package."""
+    source = {"newsml": "models", "headlines.csv": "seeds"}[name]
     checkout = _SOURCE_TREE / source / name
-    if (_SOURCE_TREE / "pyproject.toml").is_file() and checkout.is_file():
+    if (_SOURCE_TREE / "pyproject.toml").is_file() and checkout.exists():
         return checkout
     return Path(str(resources.files("newsml") / "_bundled" / name))
 
 
-def cache_dir() -> Path:
-    """Where rebuilt default models live: $NEWSML_CACHE, else the XDG cache folder."""
-    if os.environ.get("NEWSML_CACHE"):
-        return Path(os.environ["NEWSML_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsml"
+@lru_cache(maxsize=1)
+def _default_model() -> NewsModel:
+    return load_model_file(bundled_path("newsml"))
 
 
-def load_default_model() -> NewsModel:
-    """The shipped model; rebuilt from the bundled corpus when this newsml cannot read it."""
-    try:
-        return load_model_file(bundled_file("newsml.joblib"))
-    except VersionMismatch as exc:
-        from . import __version__
-        rebuilt = cache_dir() / f"newsml-{__version__}-format{FORMAT}.joblib"
-        if rebuilt.is_file():
-            try:
-                return load_model_file(rebuilt)
-            except ModelError:
-                pass
-        print(f"newsml: {exc}\nnewsml: rebuilding the default model from the bundled corpus into "
-              f"{rebuilt} (once; this takes a minute)", file=sys.stderr)
-        from .training import train
-        seed = read_card(bundled_file("newsml.joblib")).get("seed", 0)
-        return train([bundled_file("headlines.csv")], rebuilt, seed=seed, folds=0, show_progress=False)
+def load_model(path: str | Path | None = None) -> NewsModel:
+    """The model directory at ``path``, or the shipped default model (loaded once per process)."""
+    return _default_model() if path is None else load_model_file(path)

@@ -38,7 +38,7 @@ _TOKEN = re.compile(
     r"|\d+(?:[.,]\d+)*%?"
     r"|[^\W_]+(?:['\-][^\W_]+)*"
 )
-_POSSESSIVE = re.compile(r"'s?$")
+_POSSESSIVE = re.compile(r"'[sS]?(?![^\W_])")  # Trump's -> Trump, students' -> students
 _STEMMER = snowballstemmer.stemmer("english")
 
 
@@ -50,31 +50,45 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
 
 
-@lru_cache(maxsize=200_000)
-def _clean_token(token: str) -> str:
-    if token.endswith("."):  # dotted abbreviation: u.s. -> us
-        return token.replace(".", "")
-    return _POSSESSIVE.sub("", token)
+def words(text: str) -> list[str]:
+    """Word tokens of ``text`` with their case kept; possessives dropped, ``U.S.`` becomes ``US``.
 
-
-def tokenize(text: str) -> list[str]:
-    """Lower-case word tokens of ``text``; possessives dropped, ``U.S.`` becomes ``us``.
-
-    Only the Unicode folding of :func:`normalize` matters to the tokeniser (it skips spaces and
-    control characters anyway), so ASCII text goes straight to the regular expression.
+    The gazetteer needs the case ("US" is a country, "us" a pronoun); the n-gram features use
+    :func:`tokenize`, the same tokens lower-cased. Possessives go in one pass over the text, and only
+    dotted abbreviations (the one kind of token that ends with a full stop) lose their dots.
     """
     text = text[:MAX_CHARS]
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    return [_clean_token(t) for t in _TOKEN.findall(text.lower())]
+    if "'" in text:
+        text = _POSSESSIVE.sub("", text)
+    tokens = _TOKEN.findall(text)
+    if "." in text:
+        tokens = [t.replace(".", "") if t[-1] == "." else t for t in tokens]
+    return tokens
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens of ``text``: :func:`words` lower-cased."""
+    return lower_all(words(text))
+
+
+def lower_all(tokens: list[str]) -> list[str]:
+    """Tokens lower-cased in one pass (tokens never contain spaces)."""
+    return " ".join(tokens).lower().split(" ") if tokens else []
+
+
+_INVISIBLE_ASCII = "".join(map(chr, range(33))) + "\x7f"
+
+
+def is_blank(text: str) -> bool:
+    """True if ``text`` shows nothing: only spaces, control and zero-width characters."""
+    if text.isascii():
+        return not text.strip(_INVISIBLE_ASCII)
+    return not normalize(text)
 
 
 @lru_cache(maxsize=200_000)
 def stem(token: str) -> str:
     """Snowball (Porter 2) stem of one lower-case token, cached."""
     return _STEMMER.stemWord(token)
-
-
-def stem_tokens(text: str) -> list[str]:
-    """Tokens of ``text`` reduced to their stems: the word features' vocabulary."""
-    return [stem(t) for t in tokenize(text)]

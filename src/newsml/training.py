@@ -18,7 +18,7 @@ from .classifier import build_pipeline, compile_model
 from .model import NewsModel
 from .io import DataError, RowReader, headline_column, row_headline
 from .modelfile import file_sha256, save_model
-from .taxonomy import HEADS, check_label
+from .taxonomy import HEADS, TAXONOMY_VERSION, check_label
 
 MIN_EXAMPLES = 5
 """Fewest examples of a label that training accepts: fewer cannot be cross-validated or calibrated."""
@@ -152,28 +152,30 @@ def cross_validate(data: LabelledData, folds: int = 5, seed: int = 0,
 
 
 def versions() -> dict:
-    import joblib
     import nltk
     import scipy
     import sklearn
     return {"newsml": __version__, "python": platform.python_version(), "scikit_learn": sklearn.__version__,
-            "nltk": nltk.__version__, "numpy": np.__version__, "scipy": scipy.__version__,
-            "joblib": joblib.__version__}
+            "nltk": nltk.__version__, "numpy": np.__version__, "scipy": scipy.__version__}
 
 
 def train(paths: Sequence[str | Path], out: str | Path, seed: int = 0, folds: int = 5,
           show_progress: bool = True) -> NewsModel:
-    """Train on ``paths``, cross-validate with ``folds`` folds (0 skips it), write ``out`` and its card."""
+    """Train on ``paths``, cross-validate with ``folds`` folds (0 skips it), write the model directory ``out``."""
     data = read_labelled(paths)
     steps = (folds if folds else 0) + 1
     with tqdm(total=steps, desc="training", unit="fit", disable=not show_progress, leave=False) as bar:
         evaluation = cross_validate(data, folds, seed, progress=bar.update) if folds else None
         pipeline = build_pipeline(seed=seed).fit(data.headlines, data.label_matrix())
         bar.update()
-    card = {
-        "name": Path(out).stem,
+    model = compile_model(pipeline)
+    gazetteer = model.engine.gazetteer.gazetteer if model.engine.gazetteer is not None else None
+    model.card = {
+        "name": Path(out).name,
+        "taxonomy_version": TAXONOMY_VERSION,
         "versions": versions(),
-        "labels": {h: list(labels) for h, labels in HEADS.items()},
+        "gazetteer": {"names": len(gazetteer), "sources": gazetteer.sources} if gazetteer else None,
+        "labels": {name: head.classes.tolist() for name, head in model.heads.items()},
         "training_data": {"sha256": data.sha256(), "files": data.sources, "rows": len(data.headlines),
                           "counts": {h: dict(sorted(Counter(v).items())) for h, v in data.labels.items()}},
         "seed": seed,
@@ -181,6 +183,5 @@ def train(paths: Sequence[str | Path], out: str | Path, seed: int = 0, folds: in
                             for k, v in pipeline.get_params().items() if "__" in k and not hasattr(v, "fit")},
         "cross_validation": ({"folds": evaluation["folds"], **evaluation["metrics"]} if evaluation else None),
     }
-    model = compile_model(pipeline, card)
     save_model(model, out)
     return model

@@ -87,18 +87,18 @@ def _first_gap(blank: list[bool], start: int, minimum: int) -> int | None:
     return None
 
 
-def make_digest(text: str, model: NewsModel, sentences: int = 3) -> Digest:
-    """Summarise and label the lead, label and group the headlines."""
-    from .summarize import summarize
+def make_digest(text: str, model: NewsModel, sentences: int = 3, home: str | None = None) -> Digest:
+    """Summarise and label the lead, label and group the headlines (``home``: the page's home region)."""
+    from .summarizer import summarize
 
     page = parse_front_page(text)
     summary = summarize(page.article, sentences=sentences, title=page.title)
     if not summary:
         raise FrontPageError("the lead article has no sentences to summarise")
     lead_texts = ([page.title] if page.title else []) + summary
-    lead = {head: p.mean(axis=0) for head, p in model.predict_proba(lead_texts).items()}
+    lead = {head: p.mean(axis=0) for head, p in model.predict_proba(lead_texts, home=home).items()}
     best = {head: int(np.argmax(p)) for head, p in lead.items()}
-    predictions = model.predict(page.headlines)
+    predictions = model.predict(page.headlines, home=home)
     groups: dict[str, dict[str, list[Prediction]]] = {}
     for p in sorted(predictions, key=_taxonomy_order):
         groups.setdefault(p.region, {}).setdefault(p.topic, []).append(p)

@@ -1,0 +1,63 @@
+"""The folded predict engine against the sparse reference path it must equal."""
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+
+from newsml import engine
+from newsml.classifier import build_pipeline, compile_model
+
+from conftest import CORPUS
+
+ODD = ["", "   ", "x", "U.S. and the UK", "Help us, plead families", "ALL CAPS HEADLINE ABOUT KENYA",
+       "Кремль заявил о переговорах", "😀🔥", "co-operation pact in Israel-Iran talks", "a " * 500,
+       "Trump's tariffs: what we know", "3.25% rise in £ and € markets"]
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    with open(CORPUS, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))[::5]
+    texts = [r["headline"] for r in rows]
+    pipeline = build_pipeline().fit(texts, np.column_stack([[r["region"] for r in rows],
+                                                           [r["topic"] for r in rows]]))
+    return pipeline, compile_model(pipeline), texts
+
+
+def _reference(pipeline, texts):
+    X = pipeline.named_steps["features"].transform(texts)
+    return [e.predict_proba(X) for e in pipeline.named_steps["heads"].estimators_]
+
+
+def test_folded_scores_equal_the_sparse_path(fitted):
+    pipeline, model, texts = fitted
+    texts = texts[:1500] + ODD
+    got = model.predict_proba(texts)
+    for head, expected in zip(("region", "topic"), _reference(pipeline, texts)):
+        assert np.abs(got[head] - expected).max() <= 1e-6
+        assert (got[head].argmax(axis=1) == expected.argmax(axis=1)).all()
+
+
+def test_one_at_a_time_equals_a_batch(fitted):
+    _, model, texts = fitted
+    batch = model.predict(texts[:50])
+    assert [model.predict(t) for t in texts[:50]] == batch
+
+
+def test_unit_cache_starting_over_changes_nothing(fitted, monkeypatch):
+    pipeline, model, texts = fitted
+    before = model.predict_proba(texts[:300])
+    monkeypatch.setattr(engine, "UNIT_CACHE_LIMIT", 200)
+    after = model.predict_proba(texts[:300])
+    for head in before:
+        assert np.abs(before[head] - after[head]).max() <= 1e-12
+
+
+def test_empty_batch_and_rows_without_tokens(fitted):
+    _, model, _ = fitted
+    assert {h: p.shape for h, p in model.predict_proba([]).items()} == {
+        h: (0, len(head.classes)) for h, head in model.heads.items()}
+    p = model.predict_proba(["", "!!!"])
+    assert np.allclose(p["region"][0], p["region"][1])  # no tokens at all: the same (bias-only) scores
