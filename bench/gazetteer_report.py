@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from newsml.gazetteer import FACTS_FILE, KINDS, Gazetteer, build_gazetteer, parse_facts, _data_text, name_tokens
+from newsml.gazetteer import FACTS_FILE, KINDS, Gazetteer, data_text, build_gazetteer, parse_facts
 from newsml.preprocess import words
 
 CORPUS = Path(__file__).resolve().parent.parent / "seeds" / "headlines.csv"
@@ -23,11 +23,11 @@ CORPUS = Path(__file__).resolve().parent.parent / "seeds" / "headlines.csv"
 
 def count_names(gazetteer: Gazetteer) -> None:
     """Names by kind and by source (the facts file or the data packages)."""
-    fact_keys = {" ".join(name_tokens(fact.name)).lower() for fact in parse_facts(_data_text(FACTS_FILE))}
+    fact_names = {fact.name for fact in parse_facts(data_text(FACTS_FILE))}
     data = gazetteer.to_dict()
     by_kind: Counter[tuple[str, str]] = Counter()
-    for key, kind in zip(data["keys"], data["kinds_of"]):
-        by_kind[KINDS[kind], "facts" if key in fact_keys else "packages"] += 1
+    for name, kind in zip(data["names"], data["kinds_of"]):
+        by_kind[KINDS[kind], "facts" if name in fact_names else "packages"] += 1
     kinds = sorted({kind for kind, _ in by_kind})
     print(f"{'kind':14} {'packages':>9} {'facts':>7}")
     for kind in kinds:

@@ -5,39 +5,21 @@ import csv
 import re
 from collections import Counter
 
-import numpy as np
 import pytest
-import scipy.sparse as sp
 
 from newsml.gazetteer import build_gazetteer
 from newsml.preprocess import tokenize, words
 from newsml.taxonomy import REGIONS, TOPICS
+from newsml.training import NEAR_DUPLICATE, similar_pairs
 
 from conftest import CORPUS, seed_headlines
 
-NEAR_DUPLICATE = 0.7
-"""Token-set Jaccard similarity at or above which two headlines count as the same headline."""
 
 
 @pytest.fixture(scope="module")
 def rows() -> list[dict]:
     with open(CORPUS, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-def jaccard_pairs(texts: list[str], threshold: float) -> list[tuple[int, int, float]]:
-    """All pairs of texts whose token sets overlap at least ``threshold`` (sparse, so it scales)."""
-    vocab: dict[str, int] = {}
-    indices, indptr = [], [0]
-    for text in texts:
-        indices.extend(sorted({vocab.setdefault(t, len(vocab)) for t in tokenize(text)}))
-        indptr.append(len(indices))
-    sets = sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(texts), len(vocab)))
-    shared = sp.triu(sets @ sets.T, k=1).tocoo()
-    sizes = np.diff(sets.indptr)
-    similarity = shared.data / (sizes[shared.row] + sizes[shared.col] - shared.data)
-    keep = similarity >= threshold
-    return list(zip(shared.row[keep], shared.col[keep], similarity[keep]))
 
 
 def test_header_and_labels_are_known(rows):
@@ -65,7 +47,7 @@ def test_no_exact_or_near_duplicates(rows):
     texts = [r["headline"] for r in rows]
     exact = [t for t, n in Counter(t.casefold() for t in texts).items() if n > 1]
     assert exact == []
-    near = [(texts[i], texts[j]) for i, j, _ in jaccard_pairs(texts, NEAR_DUPLICATE)]
+    near = [(texts[i], texts[j]) for i, j, _ in similar_pairs(texts, NEAR_DUPLICATE)]
     assert near == []
 
 
@@ -73,7 +55,7 @@ def test_seed_headlines_are_held_out(rows):
     seeds = seed_headlines()
     assert len(seeds) == 16
     texts = [r["headline"] for r in rows]
-    leaks = [(texts[i], seeds[j - len(texts)]) for i, j, _ in jaccard_pairs(texts + seeds, 0.6)
+    leaks = [(texts[i], seeds[j - len(texts)]) for i, j, _ in similar_pairs(texts + seeds, 0.6)
              if i < len(texts) <= j]
     assert leaks == []
 

@@ -35,3 +35,17 @@ def test_local_cluster_matches_single_process(small_model, small_model_path, tmp
     assert labelled["region"].tolist() == single["region"].tolist()
     assert labelled["topic_2"].tolist() == single["topic_2"].tolist()
     assert labelled["region_score"].astype(float).round(4).tolist() == single["region_score"].astype(float).round(4).tolist()
+
+
+def test_readme_dask_example_round_trips_through_parquet(small_model_path, tmp_path):
+    """The README's recipe, end to end: score columns are floats (NaN for a bad row), so Parquet takes them."""
+    import newsml.dask
+
+    pytest.importorskip("pyarrow")
+    frame = dd.from_pandas(pd.DataFrame({"headline": ["Quake hits Peru", None, "Fed holds rates", ""]}),
+                           npartitions=2)
+    labelled = newsml.dask.label_dataframe(frame, column="headline", model_path=small_model_path)
+    labelled.to_parquet(tmp_path / "labelled")
+    back = dd.read_parquet(tmp_path / "labelled").compute()
+    assert back["region_score"].dtype == "float64" and back["region_score"].isna().tolist() == [False, True, False, True]
+    assert back["error"].tolist() == ["", "missing headline", "", "blank headline"]

@@ -8,6 +8,7 @@ import pytest
 
 from newsml import engine
 from newsml.classifier import build_pipeline, compile_model
+from newsml.model import softmax
 
 from conftest import CORPUS
 
@@ -34,10 +35,20 @@ def _reference(pipeline, texts):
 def test_folded_scores_equal_the_sparse_path(fitted):
     pipeline, model, texts = fitted
     texts = texts[:1500] + ODD
-    got = model.predict_proba(texts)
-    for head, expected in zip(("region", "topic"), _reference(pipeline, texts)):
-        assert np.abs(got[head] - expected).max() <= 1e-6
-        assert (got[head].argmax(axis=1) == expected.argmax(axis=1)).all()
+    scores = model.engine.decision(texts)
+    for (head, spec), expected in zip(model.heads.items(), _reference(pipeline, texts)):
+        got = softmax(spec.inverse_temperature * scores[:, model._slices[head]])
+        assert np.abs(got - expected).max() <= 1e-6
+        assert (got.argmax(axis=1) == expected.argmax(axis=1)).all()
+
+
+def test_headlines_with_nothing_known_get_the_prior(fitted):
+    _, model, texts = fitted
+    junk = ["x", "qzxwv vbnmq", "12345", "\U0001F600\U0001F525", "zzzz " * 50]
+    proba = model.predict_proba(junk + texts[:1])
+    for head, spec in model.heads.items():
+        assert np.allclose(proba[head][:-1], spec.prior) and (proba[head][:-1].max(axis=1) < 0.5).all()
+        assert not np.allclose(proba[head][-1], spec.prior)
 
 
 def test_one_at_a_time_equals_a_batch(fitted):

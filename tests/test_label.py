@@ -159,7 +159,7 @@ def test_refuses_to_overwrite_the_input(label, small_model_path, tmp_path):
 
 
 def test_top_k_and_threshold(label, small_model_path, tmp_path):
-    result = label("-", "--top-k", "2", "--threshold", "0.99", stdin=b"Fed holds rates\n")
+    result = label("-", "--top-k", "2", "--threshold", "0.99", stdin=b"Talks go on as deadline nears\n")
     row = read_csv(result.stdout.decode())[0]
     assert row["region"] == "uncertain" and float(row["region_score"]) < 0.99
     assert row["region_2"] and float(row["region_2_score"]) <= float(row["region_score"])

@@ -106,3 +106,23 @@ def test_missing_and_binary_training_files(cli, tmp_path):
     binary.write_bytes(b"\x00\x01\x02" * 100)
     result = cli("train", "--data", str(binary), "--out", str(tmp_path / "m"))
     assert result.returncode == 2 and "blob.csv:1: file looks binary" in result.stderr.decode()
+
+
+def test_duplicates_are_reported_and_kept_in_one_fold(small_corpus, tmp_path, capsys):
+    import csv as csv_module
+
+    from newsml.training import cross_validate, duplicate_groups, read_labelled, train
+
+    with open(small_corpus, encoding="utf-8", newline="") as handle:
+        corpus = list(csv_module.DictReader(handle))
+    rows = [(r["headline"], r["region"], r["topic"]) for region in ("Africa", "US") for topic in ("politics", "economy")
+            for r in [r for r in corpus if (r["region"], r["topic"]) == (region, topic)][:15]]
+    path = write_csv(tmp_path / "dups.csv", rows + rows)  # every row twice
+    data = read_labelled([path], min_examples=1)
+    groups, _ = duplicate_groups(data.headlines)
+    assert all(groups[i] == groups[i + len(rows)] for i in range(len(rows)))
+    result = cross_validate(data, folds=3)
+    assert result["metrics"]["topic"]["accuracy"] < 1.0  # a copy in another fold would make it ~1
+    model = train([path], tmp_path / "m", folds=0, show_progress=False)
+    assert model.card["training_data"]["duplicates"]["rows"] >= len(rows)
+    assert "repeat or nearly repeat" in capsys.readouterr().err

@@ -4,6 +4,7 @@ every row back in order, and put the output in place only when it is complete.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import os
@@ -21,7 +22,7 @@ from typing import Iterator, TextIO
 
 from tqdm import tqdm
 
-from .io import FORMATS, DataError, Row, RowReader, headline_column, row_headline
+from .io import FORMATS, DataError, OutputError, Row, RowReader, headline_column, row_headline
 from .label import Ranked, label_columns, output_columns, rank_labels
 from .priors import ADAPT_SAMPLE
 from .model import NewsModel
@@ -65,23 +66,39 @@ def output_format(path: str | None, explicit: str | None) -> str:
 def atomic_output(path: str | None) -> Iterator[TextIO]:
     """A text stream that becomes ``path`` only if the block completes; '-' or None is stdout.
 
+    A regular file (or the file a symlink points to) is written beside itself and renamed into place, so
+    an interrupted run leaves it as it was; a ``.gz`` name is gzipped. A path that is not a regular file
+    (a device such as /dev/null, a FIFO, a socket) is written to directly: renaming would replace it.
     SIGTERM is turned into an exception for the duration so that ``kill`` cleans up like Ctrl-C.
     """
     if path is None or path == "-":
         yield sys.stdout
         sys.stdout.flush()
         return
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent or ".")
+    target = Path(path).resolve() if Path(path).is_symlink() else Path(path)
+    if target.exists() and not target.is_file():
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        return
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent or ".")
+    except OSError as exc:
+        raise OutputError(str(path), exc.strerror or str(exc)) from None
     previous = signal.getsignal(signal.SIGTERM)
     in_main = _in_main_thread()
     if in_main:
         signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        with open(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-        os.chmod(tmp, 0o644)
+        with open(fd, "wb") as raw:
+            stream = gzip.GzipFile(fileobj=raw, mode="wb", filename="", mtime=0) \
+                if target.suffix.lower() == ".gz" else raw
+            with io.TextIOWrapper(stream, encoding="utf-8", newline="") as handle:
+                yield handle
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(str(path), exc.strerror or str(exc)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -90,13 +107,23 @@ def atomic_output(path: str | None) -> Iterator[TextIO]:
             signal.signal(signal.SIGTERM, previous)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _in_main_thread() -> bool:
     import threading
     return threading.current_thread() is threading.main_thread()
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an exception so that ``kill`` cleans up like Ctrl-C (exit code 143)."""
+
+
 def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt
+    raise Terminated
 
 
 @dataclass(frozen=True)
@@ -177,11 +204,49 @@ def _jsonl_column(row: Row, source: str) -> str:
 _WORKER_MODEL: NewsModel | None = None
 
 
-def _init_worker(model_path: str | None) -> None:
+def _init_worker(model_path: str | None, parent: int) -> None:
     global _WORKER_MODEL
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    _die_with_parent(parent)
     from .modelfile import load_model
     _WORKER_MODEL = load_model(model_path)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker exit when the process that started it dies, however it dies.
+
+    Linux has a parent-death signal (prctl PR_SET_PDEATHSIG); elsewhere a daemon thread checks the parent
+    once a second. Either way no worker outlives a parent that was killed.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    else:
+        import threading
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # it died before we asked
+        os._exit(1)
+
+
+def _stop(pool, interrupted: bool) -> None:
+    """End the workers. After an interrupt they are killed first: a worker stopped in the middle of
+    reading a task can leave ``Pool.terminate`` waiting forever on the task pipe, so that wait is given
+    two seconds and then left to a daemon thread."""
+    import multiprocessing
+    import threading
+
+    if interrupted:
+        for child in multiprocessing.active_children():
+            child.kill()
+    stopper = threading.Thread(target=pool.terminate, daemon=True)
+    stopper.start()
+    stopper.join(timeout=2.0)
 
 
 def _rank_in_worker(texts: list[str], problems: list[str], k: int, home: str | None,
@@ -236,7 +301,7 @@ def label_file(source: str, output: str | None = None, *, column: str | None = N
         pool = None
         try:
             if jobs > 1:  # workers load the model's files (memory-mapped, so shared), never a pickle of it
-                pool = get_context("spawn").Pool(jobs, _init_worker, (str(_saved(model, stack)),))
+                pool = get_context("spawn").Pool(jobs, _init_worker, (str(_saved(model, stack)), os.getpid()))
             with atomic_output(output) as handle:
                 chunks = _chunks(reader, name, chunk_size)
                 if strict:
@@ -272,10 +337,15 @@ def label_file(source: str, output: str | None = None, *, column: str | None = N
                     stats.problems += bad
                     stats.labelled += size - bad
                     bar.update(size)
+        except BaseException:
+            if pool is not None:
+                _stop(pool, interrupted=True)
+                pool = None
+            raise
         finally:
             bar.close()
             if pool is not None:
-                pool.terminate()
+                _stop(pool, interrupted=False)
     stats.seconds = time.perf_counter() - started
     if not quiet:
         target = "stdout" if output in (None, "-") else output

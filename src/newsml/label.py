@@ -96,15 +96,21 @@ def label_dataframe(frame, column: str = "headline", model: NewsModel | None = N
                     priors: dict[str, np.ndarray] | None = None):
     """A copy of a pandas DataFrame with the label columns added (index and row order kept).
 
-    Score columns are float64 (NaN where a row could not be labelled), label columns strings.
+    Score columns are float64 (NaN where a row could not be labelled), label and error columns pandas
+    ``string`` columns, so the frame goes to Parquet or Arrow as it is.
     """
+    import pandas as pd
+
     if column not in frame.columns:
         raise KeyError(f"no column {column!r}; columns are: {', '.join(map(str, frame.columns))}")
     if model is None:
         from .modelfile import load_model
         model = load_model()
-    columns = label_texts(frame[column].tolist(), model, top_k, threshold, home=home, priors=priors)
+    values = frame[column]
+    texts = [None if missing else text for text, missing in zip(values.tolist(), values.isna().tolist())]
+    columns = label_texts(texts, model, top_k, threshold, home=home, priors=priors)
     out = frame.copy()
-    for name, values in columns.items():
-        out[name] = np.asarray(values, dtype=np.float64) if name.endswith("_score") else values
+    for name, column_values in columns.items():
+        out[name] = pd.Series(column_values, index=frame.index,
+                              dtype="float64" if name.endswith("_score") else "string")
     return out

@@ -39,23 +39,30 @@ class Head:
     prior: np.ndarray
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Prediction:
-    """Region and topic of one headline, each with a probability-like score in [0, 1]."""
+    """Region and topic of one headline, each with a probability-like score in [0, 1].
+
+    (Not frozen: a frozen dataclass sets each field through ``object.__setattr__``, which made building
+    predictions a fifth of the cost of predicting.)"""
 
     headline: str
     region: str
     region_score: float
     topic: str
     topic_score: float
-    rows: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
-    """Head -> (classes, probabilities): the full distributions, turned into dicts only when asked."""
+    chunk: dict[str, tuple[np.ndarray, np.ndarray]] | None = field(default=None, repr=False, compare=False)
+    """Head -> (classes, probabilities of the headline's chunk): the full distributions, shared by the
+    chunk's predictions and turned into dicts only when asked."""
+    row: int = field(default=-1, repr=False, compare=False)
 
     @property
     def scores(self) -> dict[str, dict[str, float]]:
-        """Head -> label -> score, every label of the model."""
-        return {head: dict(zip(classes.tolist(), proba.round(6).tolist()))
-                for head, (classes, proba) in self.rows.items()}
+        """Head -> label -> score, every label of the model (empty for a blank headline)."""
+        if self.chunk is None:
+            return {}
+        return {head: dict(zip(classes.tolist(), proba[self.row].round(6).tolist()))
+                for head, (classes, proba) in self.chunk.items()}
 
     def alternatives(self, k: int = 3) -> dict[str, list[tuple[str, float]]]:
         """The ``k`` best labels of each head with their scores, best first."""
@@ -154,23 +161,18 @@ class NewsModel:
                           np.round(proba[np.arange(len(texts)), index], 6).tolist())
         region, region_score = best["region"]
         topic, topic_score = best["topic"]
-        region_classes, topic_classes = self.heads["region"].classes, self.heads["topic"].classes
-        region_p, topic_p = probabilities["region"], probabilities["topic"]
-        out = []
-        for i, text in enumerate(texts):
-            if is_blank(text):
-                out.append(Prediction(text, UNCERTAIN, 0.0, UNCERTAIN, 0.0, {}))
-            else:
-                rows = {"region": (region_classes, region_p[i]), "topic": (topic_classes, topic_p[i])}
-                out.append(Prediction(text, region[i], region_score[i], topic[i], topic_score[i], rows))
-        return out
+        chunk = {name: (head.classes, probabilities[name]) for name, head in self.heads.items()}
+        return [Prediction(text, UNCERTAIN, 0.0, UNCERTAIN, 0.0) if is_blank(text)
+                else Prediction(text, region[i], region_score[i], topic[i], topic_score[i], chunk, i)
+                for i, text in enumerate(texts)]
 
     def _probabilities(self, texts: Sequence[str], weights: dict[str, np.ndarray] | None = None
                        ) -> dict[str, np.ndarray]:
-        scores = self.engine.decision(texts)
+        scores, known = self.engine.scores(texts)
         out = {}
         for name, head in self.heads.items():
             proba = softmax(head.inverse_temperature * scores[:, self._slices[name]])
+            proba[~known] = head.prior  # nothing it knows in the headline: the model has no opinion
             out[name] = reweight(proba, weights[name]) if weights and name in weights else proba
         return out
 

@@ -66,13 +66,15 @@ _FIRST = {r: _GAZETTEER_INDEX[f"first={r}"] for r in REGIONS}
 _HIT = {(kind, r): (_GAZETTEER_INDEX[f"any={r}"], _GAZETTEER_INDEX[f"{kind}={r}"])
         for kind in KINDS for r in REGIONS}
 _AMBIGUOUS = {r: _GAZETTEER_INDEX[f"ambiguous={r}"] for r in REGIONS}
-_NONE, _MIXED = _GAZETTEER_INDEX["none"], _GAZETTEER_INDEX["mixed"]
+_MIXED = _GAZETTEER_INDEX["mixed"]
+NO_NAMES = [_GAZETTEER_INDEX["none"]]
+"""The gazetteer units of a headline that names nothing the gazetteer knows."""
 
 
 def gazetteer_units(hits: list[Hit]) -> list[int]:
     """The gazetteer feature ids of one headline's hits, one per occurrence."""
     if not hits:
-        return [_NONE]
+        return NO_NAMES
     ids: list[int] = []
     regions: set[str] = set()
     first = None

@@ -160,7 +160,8 @@ class Summarizer:
 
         Give ``sentences`` (a count, default 3) or ``ratio`` (a share of the article's sentences,
         0 < ratio <= 1, at least one sentence), not both. Empty text gives []; a text with no
-        more sentences than asked is returned whole. HTML fragments are reduced to their text.
+        more sentences than asked is returned whole. HTML fragments are reduced to their text. A
+        sentence repeated word for word counts once, so a summary never says the same thing twice.
         """
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
@@ -179,7 +180,7 @@ class Summarizer:
         elif sentences < 1:
             raise ValueError(f"sentences must be >= 1, got {sentences!r}")
 
-        all_sentences = split_sentences(plain_text(text))
+        all_sentences = list(dict.fromkeys(split_sentences(plain_text(text))))  # a repeat says nothing new
         n = len(all_sentences)
         k = max(1, math.floor(ratio * n + 0.5)) if ratio is not None else int(sentences)
         if k >= n:

@@ -72,6 +72,11 @@ BOUNDARIES: tuple[tuple[str, str], ...] = (
                   "a boat sinking is disaster"),
     ("tech", "a new AI model, gadget feature or app rule is science; a tech firm's earnings, layoffs, "
              "share price or takeover is economy; a fine or court case against it is justice"),
+    ("lone attackers", "a shooting, stabbing or assassination by one person is justice, even when political; "
+                       "an attack by or for an armed or terrorist group is conflict"),
+    ("culture abroad", "a film, show or artist goes to its home (a Hollywood film's worldwide box office is US); "
+                       "Global only for world charts, lists and tours spread over several regions"),
+    ("budgets", "a budget, tax or spending plan is economy; the political fight over it is politics"),
     ("PKK", "the PKK and Kurdish militants are Middle East unless the event is in Turkey (then Europe)"),
     ("elections abroad", "a country's election is politics of that country's region, even when foreign "
                          "leaders comment on it"),

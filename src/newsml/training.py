@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import platform
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 from sklearn.metrics import accuracy_score, precision_recall_fscore_support
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold
 from tqdm import tqdm
 
 from . import __version__
@@ -18,6 +19,7 @@ from .classifier import build_pipeline, compile_model
 from .model import NewsModel
 from .io import DataError, RowReader, headline_column, row_headline
 from .modelfile import file_sha256, save_model
+from .preprocess import tokenize
 from .taxonomy import HEADS, TAXONOMY_VERSION, check_label
 
 MIN_EXAMPLES = 5
@@ -125,18 +127,63 @@ def reliability(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> 
     return {"ece": round(float(ece), 4), "bins": table}
 
 
+NEAR_DUPLICATE = 0.7
+"""Token-set Jaccard similarity at or above which two headlines count as the same headline."""
+
+
+def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int, float]]:
+    """All pairs ``(i, j, similarity)``, i < j, whose token sets overlap at least ``threshold`` (Jaccard;
+    one sparse product, so it scales to tens of thousands of headlines)."""
+    import scipy.sparse as sp
+
+    vocabulary: dict[str, int] = {}
+    indices: list[int] = []
+    indptr = [0]
+    for text in texts:
+        indices.extend(sorted({vocabulary.setdefault(t, len(vocabulary)) for t in tokenize(text)}))
+        indptr.append(len(indices))
+    sets = sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(texts), max(len(vocabulary), 1)))
+    shared = sp.triu(sets @ sets.T, k=1).tocoo()
+    sizes = np.diff(sets.indptr)
+    similarity = shared.data / (sizes[shared.row] + sizes[shared.col] - shared.data)
+    keep = similarity >= threshold
+    return list(zip(shared.row[keep].tolist(), shared.col[keep].tolist(), similarity[keep].tolist()))
+
+
+def duplicate_groups(texts: Sequence[str]) -> tuple[np.ndarray, list[tuple[int, int, float]]]:
+    """A group id per headline, shared by exact and near duplicates (so CV keeps them in one fold), and
+    the near-duplicate pairs found."""
+    parent = list(range(len(texts)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    pairs = similar_pairs(texts, NEAR_DUPLICATE)
+    for i, j, _ in pairs:
+        parent[root(j)] = root(i)
+    return np.array([root(i) for i in range(len(texts))]), pairs
+
+
 def cross_validate(data: LabelledData, folds: int = 5, seed: int = 0,
                    progress: Callable | None = None) -> dict:
-    """Out-of-fold metrics per head: report, reliability and the predictions themselves."""
+    """Out-of-fold metrics per head: report, reliability and the predictions themselves.
+
+    Folds are stratified by region x topic and grouped by duplicates: a headline and its copies or
+    near-copies are always in the same fold, or CV would score memory instead of generalisation.
+    """
     Y = data.label_matrix()
     pairs = [f"{r}|{t}" for r, t in zip(data.labels["region"], data.labels["topic"])]
     pair_counts = Counter(pairs)  # stratify by pair where each fold can get one, else by region
     stratify = [p if pair_counts[p] >= folds else r for p, r in zip(pairs, data.labels["region"])]
-    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    groups, _ = duplicate_groups(data.headlines)
+    splitter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
     predicted = {h: np.empty(len(Y), dtype=object) for h in HEADS}
     confidence = {h: np.zeros(len(Y)) for h in HEADS}
     texts = np.array(data.headlines, dtype=object)
-    for train, test in splitter.split(texts, stratify):
+    for train, test in splitter.split(texts, stratify, groups):
         model = compile_model(build_pipeline(seed=seed).fit(list(texts[train]), Y[train]))
         for head, proba in model.predict_proba(list(texts[test])).items():
             classes = model.heads[head].classes
@@ -159,10 +206,27 @@ def versions() -> dict:
             "nltk": nltk.__version__, "numpy": np.__version__, "scipy": scipy.__version__}
 
 
+def duplicate_report(data: LabelledData) -> dict:
+    """How many rows are exact or near copies of an earlier row, with one example (for the card)."""
+    groups, _ = duplicate_groups(data.headlines)
+    first: dict[int, int] = {}
+    repeats = [i for i, g in enumerate(groups.tolist()) if first.setdefault(g, i) != i]
+    example = None
+    if repeats:
+        i = repeats[0]
+        example = f"{data.headlines[first[int(groups[i])]]} ~ {data.headlines[i]}"
+    return {"rows": len(repeats), "example": example}
+
+
 def train(paths: Sequence[str | Path], out: str | Path, seed: int = 0, folds: int = 5,
-          show_progress: bool = True) -> NewsModel:
+          show_progress: bool = True, quiet: bool = False) -> NewsModel:
     """Train on ``paths``, cross-validate with ``folds`` folds (0 skips it), write the model directory ``out``."""
     data = read_labelled(paths)
+    duplicates = duplicate_report(data)
+    if duplicates["rows"] and not quiet:
+        print(f"newsml train: note: {duplicates['rows']} rows repeat or nearly repeat another "
+              f"(e.g. {duplicates['example']!r}); cross-validation keeps each such group in one fold",
+              file=sys.stderr)
     steps = (folds if folds else 0) + 1
     with tqdm(total=steps, desc="training", unit="fit", disable=not show_progress, leave=False) as bar:
         evaluation = cross_validate(data, folds, seed, progress=bar.update) if folds else None
@@ -177,6 +241,7 @@ def train(paths: Sequence[str | Path], out: str | Path, seed: int = 0, folds: in
         "gazetteer": {"names": len(gazetteer), "sources": gazetteer.sources} if gazetteer else None,
         "labels": {name: head.classes.tolist() for name, head in model.heads.items()},
         "training_data": {"sha256": data.sha256(), "files": data.sources, "rows": len(data.headlines),
+                          "duplicates": duplicates,
                           "counts": {h: dict(sorted(Counter(v).items())) for h, v in data.labels.items()}},
         "seed": seed,
         "hyperparameters": {k: (list(v) if isinstance(v, tuple) else v)
