@@ -4,7 +4,7 @@ A hit "disagrees" when none of its regions is the headline's label. Many disagre
 strike in Syria names the US; a Global story names countries), so read the listed ones: the names that
 come back often with the wrong meaning are the false hits to fix in the facts file or the build rules.
 
-    python bench/gazetteer_report.py [--show N] [--region-of NAME]
+    python bench/gazetteer_report.py [--show N] [--examples NAME]
 """
 from __future__ import annotations
 

@@ -72,3 +72,12 @@ def test_empty_batch_and_rows_without_tokens(fitted):
         h: (0, len(head.classes)) for h, head in model.heads.items()}
     p = model.predict_proba(["", "!!!"])
     assert np.allclose(p["region"][0], p["region"][1])  # no tokens at all: the same (bias-only) scores
+
+
+def test_blank_headlines_anywhere_in_a_batch(fitted):
+    _, model, texts = fitted
+    batch = ["", texts[0], "", "", texts[1], ""]
+    proba = model.predict_proba(batch)
+    alone = model.predict_proba([texts[0], texts[1]])
+    for head in proba:
+        assert np.allclose(proba[head][[1, 4]], alone[head])

@@ -7,7 +7,7 @@ import pytest
 import newsml
 from newsml.engine import FoldedEngine, FoldedGazetteer
 from newsml.gazetteer import Gazetteer, gazetteer_columns
-from newsml.model import NewsModel
+from newsml.model import Head, NewsModel
 from newsml.ngrams import GAZETTEER_FEATURES
 from newsml.preprocess import words
 
@@ -26,8 +26,8 @@ def _legacy_file(model, path, monkeypatch, entries=None):
         ("newsml.ngrams", "NgramIndexer"), ("newsml.ngrams", "GazetteerIndexer"),
         ("newsml.gazetteer", "Gazetteer"), ("newsml.gazetteer", "Entry")]}
 
-    def make(name, **attributes):
-        obj = classes[name]()
+    def make(class_name, **attributes):
+        obj = classes[class_name]()
         obj.__dict__.update(attributes)
         return obj
 
@@ -67,9 +67,11 @@ def test_convert_needs_trust_then_predicts_what_the_pickle_held(cli, small_model
     assert converted.card["converted_from"]["file"] == "old.joblib"
     # the reference: the same weights (float32 as pickled), no gazetteer names, so only 'none' fires
     no_names = Gazetteer(gazetteer_columns({}, {}, {}))
+    uniform = {name: Head(h.classes, h.inverse_temperature, np.full(len(h.classes), 1 / len(h.classes)))
+               for name, h in small_model.heads.items()}  # 0.1 recorded no prior
     reference = NewsModel(FoldedEngine(small_model.engine.word, small_model.engine.char,
                                        FoldedGazetteer(no_names, small_model.engine.gazetteer.table),
-                                       small_model.engine.bias), small_model.heads)
+                                       small_model.engine.bias), uniform)
     texts = ["Quake hits Peru", "Fed holds rates", "Kenya's parliament passes finance bill", ""]
     got, expected = converted.predict_proba(texts), reference.predict_proba(texts)
     for head in got:

@@ -12,7 +12,8 @@ from the model file, so worker processes share one copy.
 from __future__ import annotations
 
 import threading
-from itertools import chain
+from itertools import chain, compress, repeat
+from operator import is_
 from typing import Sequence
 
 import numpy as np
@@ -41,20 +42,7 @@ class FoldedNgrams:
         self._lock = threading.Lock()
         self._clear()
 
-    def known_words(self, tokens: list[str]) -> list[bool]:
-        """For each token: a word of two letters or more that is a word n-gram of the vocabulary."""
-        flags = list(map(self._known.get, tokens))
-        if None in flags:
-            vocabulary = self.vocabulary
-            with self._lock:
-                for token in tokens:
-                    if token not in self._known:
-                        self._known[token] = len(token) > 1 and stem(token) in vocabulary
-            flags = list(map(self._known.__getitem__, tokens))
-        return flags
-
     def _clear(self) -> None:
-        self._known: dict[str, bool] = {}
         self._row_of: dict = {}
         self._vectors = np.zeros((1024, self.table.shape[1]))
         self._squares = np.zeros(1024)
@@ -75,26 +63,48 @@ class FoldedNgrams:
         self._squares[start:end] = counts @ self.squares
         self._row_of.update(zip(new_units, range(start, end)))
 
-    def units(self, lowered: list[str], starts: list[int], docs: list[list[str]]) -> list:
-        """The units of a chunk, flat: ``lowered`` is every token of it, ``starts`` where each document
-        starts in it (each token is the last word of exactly one unit, so units line up with tokens)."""
+    def sums(self, lowered: list[str], starts: list[int], sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Per document: the sum of its units' score vectors and of their scalars. ``lowered`` is every
+        token of the chunk, ``starts`` and ``sizes`` where each document's tokens are in it."""
         if self.kind == "char":
-            return lowered
-        if self.ngram_range[1] != 2:
-            return list(chain.from_iterable(block_units(self.kind, self.ngram_range, d) for d in docs))
-        before = [""] + lowered[:-1]
-        for start in starts:
-            before[start] = ""
-        return list(zip(before, lowered))
+            return self._cached_sums(lowered, sizes)
+        if self.ngram_range == (1, 2):
+            return self._word_sums(*self.word_ids(lowered, starts), sizes)
+        docs = [lowered[a:a + n] for a, n in zip(starts, sizes)]
+        return self._cached_sums(list(chain.from_iterable(block_units(self.kind, self.ngram_range, d)
+                                                          for d in docs)), sizes)
 
-    def sums(self, units: list, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """Per document (``sizes[i]`` units each): the sum of its units' score vectors and of their scalars."""
+    def word_ids(self, lowered: list[str], starts: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """For each token: the vocabulary id of its stem and of the stem pair ending at it (-1: none).
+
+        Word pairs rarely repeat, so the default word block looks n-grams up directly rather than
+        caching units as the other blocks do; every look-up is a C-level map over the whole chunk."""
+        stems = list(map(stem, lowered))
+        before = [""] + stems[:-1]
+        for start in starts:
+            if start < len(before):  # a document with no tokens starts where the next one does
+                before[start] = ""  # " stem" is no n-gram: a first word makes no pair
+        vocabulary = self.vocabulary
+        single = np.fromiter(map(vocabulary.get, stems, repeat(-1)), dtype=np.int64, count=len(stems))
+        pairs = np.fromiter(map(vocabulary.get, map(" ".join, zip(before, stems)), repeat(-1)),
+                            dtype=np.int64, count=len(stems))
+        return single, pairs
+
+    def _word_sums(self, single: np.ndarray, pairs: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        grams = np.column_stack([single, pairs]).ravel()
+        found = grams >= 0
+        document = np.repeat(np.arange(len(sizes)), np.asarray(sizes, dtype=np.int64) * 2)
+        counts = indicator_rows(grams[found], np.bincount(document[found], minlength=len(sizes)),
+                                len(self.vocabulary))
+        return counts @ self.table, counts @ self.squares
+
+    def _cached_sums(self, units: list, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
         with self._lock:
             if len(self._row_of) + len(units) > UNIT_CACHE_LIMIT:
                 self._clear()
             rows = list(map(self._row_of.get, units))
-            if None in rows:
-                self._add(list(dict.fromkeys(u for u, r in zip(units, rows) if r is None)))
+            if None in rows:  # (compress and is_ keep the scan over every unit in C)
+                self._add(list(dict.fromkeys(compress(units, map(is_, rows, repeat(None))))))
                 rows = list(map(self._row_of.__getitem__, units))
             n = len(self._row_of)
             counts = indicator_rows(rows, sizes, n)
@@ -135,25 +145,29 @@ class FoldedEngine:
         scores = np.tile(self.bias, (len(cased), 1))
         sizes = list(map(len, cased))
         lowered = lower_all(list(chain.from_iterable(cased)))
-        known = self._known_words(lowered, sizes)
-        if self.word is not None or self.char is not None:
-            starts = np.cumsum([0] + sizes[:-1]).tolist()
-            docs = [lowered[a:a + n] for a, n in zip(starts, sizes)] \
-                if self.word is not None and self.word.ngram_range[1] != 2 else []
-            for block in (self.word, self.char):
-                if block is not None:
-                    _add_normalised(scores, *block.sums(block.units(lowered, starts, docs), sizes))
+        starts = np.cumsum([0] + sizes[:-1]).tolist()
+        known = np.ones(len(cased), dtype=bool)
+        if self.word is not None:
+            single, pairs = self.word.word_ids(lowered, starts)
+            if self.word.ngram_range[0] == 1:  # (without word unigrams there is no telling)
+                known = self._known(single, lowered, sizes)
+            if self.word.ngram_range == (1, 2):
+                _add_normalised(scores, *self.word._word_sums(single, pairs, sizes))
+            else:
+                _add_normalised(scores, *self.word.sums(lowered, starts, sizes))
+        if self.char is not None:
+            _add_normalised(scores, *self.char.sums(lowered, starts, sizes))
         if self.gazetteer is not None:
             sums, squares, named = self.gazetteer.sums(cased)
             known |= named
             _add_normalised(scores, sums, squares)
         return scores, known
 
-    def _known_words(self, lowered: list[str], sizes: list[int]) -> np.ndarray:
-        if self.word is None:
-            return np.ones(len(sizes), dtype=bool)
-        flags = np.array(self.word.known_words(lowered), dtype=np.float64)
-        counts = indicator_rows(range(len(lowered)), sizes, len(lowered)) @ flags
+    @staticmethod
+    def _known(single: np.ndarray, lowered: list[str], sizes: list[int]) -> np.ndarray:
+        """Headlines with enough words of the vocabulary (two letters or longer) to go on."""
+        flags = (single >= 0) & (np.fromiter(map(len, lowered), dtype=np.int64, count=len(lowered)) > 1)
+        counts = np.bincount(np.repeat(np.arange(len(sizes)), sizes), weights=flags, minlength=len(sizes))
         return (counts >= 1) & (counts >= KNOWN_SHARE * np.asarray(sizes))
 
 

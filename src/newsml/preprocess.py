@@ -34,12 +34,14 @@ _SPACES = re.compile(r"\s+")
 # Dotted abbreviations (U.S., U.K.) first so they stay one token, then numbers with their decimal
 # point, then words with inner apostrophes or hyphens. Text without a full stop has no abbreviation to
 # find, and the shorter pattern saves a quarter of the tokenising time.
+# Currency symbols are tokens of their own: "£7,500" says UK before any word does.
 _TOKEN = re.compile(
     r"(?:[^\W\d_]\.){2,}"
     r"|\d+(?:[.,]\d+)*%?"
     r"|[^\W_]+(?:['\-][^\W_]+)*"
+    r"|[$£€¥₹₦₽₺₩₱₪]"
 )
-_TOKEN_WITHOUT_ABBREVIATIONS = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W_]+(?:['\-][^\W_]+)*")
+_TOKEN_WITHOUT_ABBREVIATIONS = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W_]+(?:['\-][^\W_]+)*|[$£€¥₹₦₽₺₩₱₪]")
 _POSSESSIVE = re.compile(r"'[sS]?(?![^\W_])")  # Trump's -> Trump, students' -> students
 _STEMMER = snowballstemmer.stemmer("english")
 
