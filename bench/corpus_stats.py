@@ -10,13 +10,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from newsml.gazetteer import build_gazetteer
+from newsml.gazetteer import build_gazetteer, is_title_case
 from newsml.preprocess import words
 from newsml.taxonomy import REGIONS, TOPICS
 
 CORPUS = Path(__file__).resolve().parents[1] / "seeds" / "headlines.csv"
 PLACE_KINDS = ("country", "demonym", "capital", "city", "subdivision", "region")
 STYLES = {
+    "Title Case": lambda t: is_title_case(t.split()),
     "question (ends with ?)": lambda t: t.rstrip().endswith("?"),
     "quote": lambda t: "'" in t[:1] or '"' in t or "\u2018" in t,
     "live page (Live: ...)": lambda t: t.startswith("Live:"),

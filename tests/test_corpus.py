@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from newsml.gazetteer import build_gazetteer
+from newsml.gazetteer import build_gazetteer, is_title_case
 from newsml.preprocess import tokenize, words
 from newsml.taxonomy import REGIONS, TOPICS
 from newsml.training import NEAR_DUPLICATE, similar_pairs
@@ -60,6 +60,12 @@ def test_seed_headlines_are_held_out(rows):
     assert leaks == []
 
 
+NAMES_WITH_WORLD = re.compile(
+    r"\bWorld (Bank|Cup|Health|Athletics|Trade|Food|Meteorological|Economic|Series|Championships?|Heritage|"
+    r"Rugby|Aquatics|Tour|Anti-Doping|Boxing|Snooker|Darts|Press|Wildlife|Weather|Court|Jewish|Council|Games|"
+    r"Rally|Wide Web|Number One|No)\b")
+"""Names that contain the word (World Bank, World Cup): they are not the vague cue the test is about."""
+
 PLACE_KINDS = ("country", "demonym", "capital", "city", "subdivision", "region")
 
 
@@ -83,8 +89,9 @@ def test_a_third_name_no_place_in_every_region(rows, place_free):
     for region in REGIONS:
         assert by_region[region] >= 0.10 * totals[region], region
     global_rows = [r["headline"] for r in rows if r["region"] == "Global"]
-    worded = [t for t in global_rows if re.search(r"\b(global|world|worldwide)\b", t, re.IGNORECASE)]
-    assert len(worded) <= 0.15 * len(global_rows)
+    worded = [t for t in global_rows if re.search(r"\b(global|world|worldwide)\b", NAMES_WITH_WORLD.sub("", t),
+                                                  re.IGNORECASE)]
+    assert len(worded) <= 0.12 * len(global_rows)  # Global is not "a headline with the word world in it"
 
 
 def test_lengths_look_like_a_feed(rows):
@@ -95,7 +102,7 @@ def test_lengths_look_like_a_feed(rows):
 
 def test_styles_are_mixed(rows):
     texts = [r["headline"] for r in rows]
-    title_case = sum(1 for t in texts if sum(w[:1].isupper() for w in t.split()) >= 0.8 * len(t.split()))
+    title_case = sum(is_title_case(t.split()) for t in texts)
     questions = sum(t.rstrip().endswith("?") for t in texts)
     colon_form = sum(": " in t[:40] for t in texts)
     quotes = sum(('"' in t or "\u201c" in t) for t in texts)

@@ -19,7 +19,7 @@ from newsml.taxonomy import REGIONS
 
 AF, AM, AP, EU, ME, US, GL = "Africa", "Americas", "Asia-Pacific", "Europe", "Middle East", "US", "Global"
 
-TRICKY: list[tuple[str, set[str], str]] = [
+TRICKY: list[tuple[str, set[str], str | None]] = [
     # "us" the pronoun, "US" the country, in every case style
     ("'Help us,' plead families of hostages held in Gaza", {ME}, ME),
     ("'Help Us,' Plead Families of Hostages Held in Gaza", {ME}, ME),
@@ -37,25 +37,25 @@ TRICKY: list[tuple[str, set[str], str]] = [
     ("Turkey raises interest rates to 50%", {EU}, EU),
     ("TURKEY RAISES INTEREST RATES TO 50%", {EU}, EU),
     ("turkey raises interest rates to 50%", {EU}, EU),
-    ("Refugees watch the war from afar in crowded camps", set(), GL),
-    ("Voters fed up with rising rents, poll finds", set(), GL),
+    ("Refugees watch the war from afar in crowded camps", set(), None),
+    ("Voters fed up with rising rents, poll finds", set(), None),
     ("Fed holds rates steady as inflation cools", {US}, US),
     ("Chad closes border with Sudan as refugees flee Darfur", {AF}, AF),
     ("Jordan opens airspace after Iranian drone barrage", {ME}, ME),
     ("Polish farmers block border crossings with Ukraine", {EU}, EU),
-    ("How to polish silver without chemicals", set(), GL),
-    ("Fine china and rare vases fetch record prices at auction", set(), GL),
+    ("How to polish silver without chemicals", set(), None),
+    ("Fine china and rare vases fetch record prices at auction", set(), None),
     ("China's exports jump 8% in March", {AP}, AP),
     ("Truck attack in Nice kills dozens on Bastille Day", {EU}, EU),
-    ("Nice Weather Brings Crowds to Beaches", set(), GL),
-    ("Nice weather brings crowds to the beaches", set(), GL),
+    ("Nice Weather Brings Crowds to Beaches", set(), None),
+    ("Nice weather brings crowds to the beaches", set(), None),
     ("Flooding closes roads in Reading as Thames bursts its banks", {EU}, EU),
-    ("Reading for pleasure falls among teenagers, survey finds", set(), GL),
+    ("Reading for pleasure falls among teenagers, survey finds", set(), None),
     ("Reading FC sold to new owners after years of losses", {EU}, EU),
-    ("Mobile phone ban in schools backed by teachers", set(), GL),
+    ("Mobile phone ban in schools backed by teachers", set(), None),
     ("Hurricane Sally floods Mobile and coastal Alabama", {US}, US),
     ("Split hosts Croatian basketball final", {EU}, EU),
-    ("Coalition split deepens over budget cuts", set(), GL),
+    ("Coalition split deepens over budget cuts", set(), None),
     ("WHO warns of measles surge across Europe", {GL, EU}, EU),
     ("Who will lead the Tories after the defeat?", {EU}, EU),
     ("ICE agents detain farmworkers in California raid", {US}, US),
@@ -86,7 +86,7 @@ TRICKY: list[tuple[str, set[str], str]] = [
     ("Birmingham, Alabama, mourns civil rights pioneer", {US}, US),
     ("Perth heatwave sets record in Western Australia", {AP}, AP),
     ("Perth festival in Scotland cancelled over funding", {EU}, EU),
-    ("Cambridge researchers unveil faster battery chemistry", {EU, US}, GL),
+    ("Cambridge researchers unveil faster battery chemistry", {EU, US}, None),
     ("Harvard and MIT in Cambridge sue over visa rules", {US}, US),
     ("Wagner fighters accused of killings in central Mali", {AF}, AF),
     ("Prigozhin dies near Moscow as Wagner jet crashes", {EU}, EU),
@@ -157,7 +157,7 @@ TRICKY: list[tuple[str, set[str], str]] = [
     ("Kansas City Chiefs win Super Bowl", {US}, US),
     ("Toronto Maple Leafs fire coach", {AM}, AM),
     ("Penrith Panthers win NRL grand final", {AP}, AP),
-    ("Springboks beat All Blacks at Twickenham", {AF, AP, EU}, GL),
+    ("Springboks beat All Blacks at Twickenham", {AF, AP, EU}, EU),
     # parties
     ("Tories fall to third place behind Reform UK", {EU}, EU),
     ("GOP leaders split on tariffs", {US}, US),
@@ -193,12 +193,12 @@ TRICKY: list[tuple[str, set[str], str]] = [
     ("BREAKING: EARTHQUAKE HITS JAPAN", {AP}, AP),
     ("NICE ATTACK SUSPECT CHARGED", set(), EU),
     # headlines that name nothing
-    ("Scientists find new species of deep-sea jellyfish", set(), GL),
-    ("Why your sleep gets worse as you age", set(), GL),
-    ("Best budget phones of the year, reviewed", set(), GL),
-    ("Shares slide as investors weigh rate outlook", set(), GL),
-    ("Best Of The Year: Our Critics Pick", set(), GL),
-    ("Hope fades for missing climbers", set(), GL),
+    ("Scientists find new species of deep-sea jellyfish", set(), None),
+    ("Why your sleep gets worse as you age", set(), None),
+    ("Best budget phones of the year, reviewed", set(), None),
+    ("Shares slide as investors weigh rate outlook", set(), None),
+    ("Best Of The Year: Our Critics Pick", set(), None),
+    ("Hope fades for missing climbers", set(), None),
 ]
 
 
@@ -215,7 +215,7 @@ def test_tricky_list_is_long_and_well_formed():
     assert len(TRICKY) >= 150
     assert len({headline for headline, _, _ in TRICKY}) == len(TRICKY)
     for headline, found, label in TRICKY:
-        assert found <= set(REGIONS) and label in REGIONS, headline
+        assert found <= set(REGIONS) and (label is None or label in REGIONS), headline
 
 
 @pytest.mark.parametrize("headline,expected,label", TRICKY, ids=[row[0][:50] for row in TRICKY])
@@ -224,11 +224,14 @@ def test_gazetteer_regions_on_tricky_headlines(gazetteer, headline, expected, la
 
 
 def test_model_region_on_tricky_headlines():
+    """The shipped model on the tricky headlines whose region can be known from the text (a headline
+    with no place cue, or only an ambiguous one, has no right region: it is here for the gazetteer)."""
     import newsml
 
-    predicted = newsml.predict([headline for headline, _, _ in TRICKY])
-    wrong = [(p.headline, p.region, label) for p, (_, _, label) in zip(predicted, TRICKY) if p.region != label]
-    assert len(wrong) <= 0.1 * len(TRICKY), wrong
+    knowable = [(headline, label) for headline, _, label in TRICKY if label is not None]
+    predicted = newsml.predict([headline for headline, _ in knowable])
+    wrong = [(p.headline, p.region, label) for p, (_, label) in zip(predicted, knowable) if p.region != label]
+    assert len(knowable) >= 150 and len(wrong) <= 0.1 * len(knowable), wrong
 
 
 def hits(gazetteer: Gazetteer, headline: str) -> list[tuple[str, str, tuple[str, ...], int, int]]:
@@ -338,7 +341,7 @@ def test_facts_file_is_valid_and_rules_are_known():
     text = (resources.files("newsml") / "data" / "gazetteer_facts.tsv").read_text(encoding="utf-8")
     facts = parse_facts(text)
     assert len(facts) > 5000
-    assert {CASE_RULES[f.rule] for f in facts} == set(CASE_RULES)
+    assert {CASE_RULES[f.rule] for f in facts} == set(CASE_RULES) - {"ignore-case"}  # (0.1 conversions only)
     ambiguous = {f.name for f in facts if len(f.regions) > 1}
     assert {"Georgia", "Tripoli", "Congress", "Democrats", "Victoria", "Birmingham", "Perth",
             "Cambridge", "Wagner"} <= ambiguous

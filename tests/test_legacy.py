@@ -86,7 +86,7 @@ def test_converted_gazetteer_matches_in_any_case_like_0_1(small_model, tmp_path,
     old = tmp_path / "old.joblib"
     _legacy_file(small_model, old, monkeypatch, entries=[("Kenya", "country", "Africa"), ("Fed", "organisation", "US")])
     gazetteer = read_legacy(old).engine.gazetteer.gazetteer
-    for text in ("Kenya votes", "KENYA VOTES", "kenya votes", "fed up with the Fed"):
+    for text in ("Kenya votes", "KENYA VOTES", "kenya votes", "fed up with the Fed", "Why the FED waits"):
         assert [h.regions for h in gazetteer.find(words(text))][:1] in ([("Africa",)], [("US",)])
 
 

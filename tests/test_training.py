@@ -126,3 +126,26 @@ def test_duplicates_are_reported_and_kept_in_one_fold(small_corpus, tmp_path, ca
     model = train([path], tmp_path / "m", folds=0, show_progress=False)
     assert model.card["training_data"]["duplicates"]["rows"] >= len(rows)
     assert "repeat or nearly repeat" in capsys.readouterr().err
+
+
+def test_same_predictions_whatever_the_hash_seed_and_threads(small_corpus, tmp_path):
+    """Reproducibility as the card states it: argmax equal, probabilities within 1e-4."""
+    import os
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    texts = ["Fed holds rates", "Quake in Peru kills 12", "EU leaders meet in Brussels", "Arsenal sack manager"]
+    runs = []
+    for hash_seed, threads in (("1", "1"), ("2", "2")):
+        out = tmp_path / f"m{hash_seed}"
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "OMP_NUM_THREADS": threads,
+               "OPENBLAS_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
+        code = ("import sys; from newsml.training import train; "
+                "train([sys.argv[1]], sys.argv[2], seed=0, folds=0, show_progress=False)")
+        subprocess.run([sys.executable, "-c", code, str(small_corpus), str(out)], check=True, env=env)
+        runs.append(newsml.load_model(out).predict_proba(texts))
+    for head in runs[0]:
+        assert (runs[0][head].argmax(axis=1) == runs[1][head].argmax(axis=1)).all()
+        assert np.abs(runs[0][head] - runs[1][head]).max() <= 1e-4

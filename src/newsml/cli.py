@@ -1,4 +1,6 @@
-"""The ``newsml`` command: a few verbs with the same flags, data on stdout, messages on stderr.
+"""newsml: label news headlines by region and topic, summarise articles, digest front pages (offline).
+
+A few verbs with consistent flags, data on stdout, messages on stderr.
 
 Every expected failure (bad data, bad model, bad arguments) ends in one line on stderr and exit code 2.
 """

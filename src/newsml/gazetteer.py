@@ -40,7 +40,7 @@ KINDS: tuple[str, ...] = (
     "party", "club", "company", "group", "event", "currency",
 )
 
-CASE_RULES: tuple[str, ...] = ("any", "cap", "exact", "word", "exact-word")
+CASE_RULES: tuple[str, ...] = ("any", "cap", "exact", "word", "exact-word", "ignore-case")
 """How a name must be written to count, in a headline that has case information:
 
 * ``any``: whatever the case (currency words written lower-case: "naira", "rupee").
@@ -50,11 +50,13 @@ CASE_RULES: tuple[str, ...] = ("any", "cap", "exact", "word", "exact-word")
   in a sentence-case headline, not as its first word and not next to another capitalised word ("Nice",
   "Reading", "Mobile"; not "Central Bank", "Southern Israel").
 * ``exact-word``: like ``exact``, but never in a headline without case ("WHO", "ICE").
+* ``ignore-case``: any spelling at all, acronyms included: how newsml 0.1 matched every name (used only
+  for models converted from 0.1, so that they keep predicting as they did).
 
 In a headline without case (ALL CAPS or all lower-case) ``any``, ``cap`` and ``exact`` names match
-whatever the case, ``word`` and ``exact-word`` names never match.
+whatever the case (``ignore-case`` too), ``word`` and ``exact-word`` names never match.
 """
-ANY, CAP, EXACT, WORD, EXACT_WORD = range(len(CASE_RULES))
+ANY, CAP, EXACT, WORD, EXACT_WORD, IGNORE_CASE = range(len(CASE_RULES))
 SPELLED_SO, INFORMATIVE_CAPITAL = 1, 2
 """A name's spelling in a headline suffices, or suffices if its capital tells something."""
 
@@ -109,7 +111,7 @@ def _capital_mask(forms: Sequence[str]) -> int:
     return sum(1 << j for j, form in enumerate(forms) if form[:1].isupper())
 
 
-def _is_title_case(tokens: Sequence[str]) -> bool:
+def is_title_case(tokens: Sequence[str]) -> bool:
     """True when every word but the small ones is capitalised: a capital then says nothing."""
     alphabetic = 0
     for token in tokens:
@@ -206,7 +208,7 @@ class Gazetteer:
                         if i == 0 or parts[i - 1][0].isupper() or (i + size < count and parts[i + size][0].isupper()):
                             continue
                         if title is None:
-                            title = _is_title_case(tokens)
+                            title = is_title_case(tokens)
                         if title:
                             continue
                     break
@@ -257,7 +259,9 @@ class Gazetteer:
         while at is not None:
             rule = self._rules[at]
             if caseless:
-                verdict = SPELLED_SO if rule < WORD else 0
+                verdict = SPELLED_SO if rule < WORD or rule == IGNORE_CASE else 0
+            elif rule == IGNORE_CASE:
+                verdict = SPELLED_SO
             elif rule == ANY:
                 verdict = 0 if words_[0].isupper() and len(words_[0]) > 1 else SPELLED_SO  # "DRAM" is no dram
             elif rule == EXACT or rule == EXACT_WORD:

@@ -16,7 +16,7 @@ from typing import Iterator
 import numpy as np
 
 from .engine import FoldedEngine, FoldedGazetteer, FoldedNgrams
-from .gazetteer import ANY, Gazetteer, gazetteer_columns, name_record
+from .gazetteer import IGNORE_CASE, Gazetteer, gazetteer_columns, name_record
 from .model import Head, NewsModel
 from .modelfile import ModelError, save_model
 from .ngrams import GAZETTEER_FEATURES
@@ -111,7 +111,7 @@ def _legacy_gazetteer(legacy) -> Gazetteer:
     """newsml 0.1's names, matched in any case as it did."""
     records: dict[str, list] = {}
     for entry in legacy.entries.values():
-        key, record = name_record(entry.name, entry.kind, (entry.region,), ANY)
+        key, record = name_record(entry.name, entry.kind, (entry.region,), IGNORE_CASE)
         records.setdefault(key, [record])
     return Gazetteer(gazetteer_columns(records, {}, {"newsml 0.1": "converted"}))
 
