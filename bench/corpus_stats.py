@@ -13,9 +13,9 @@ from pathlib import Path
 from newsml.gazetteer import build_gazetteer, is_title_case
 from newsml.preprocess import words
 from newsml.taxonomy import REGIONS, TOPICS
+from newsml.training import names_a_place
 
 CORPUS = Path(__file__).resolve().parents[1] / "seeds" / "headlines.csv"
-PLACE_KINDS = ("country", "demonym", "capital", "city", "subdivision", "region")
 STYLES = {
     "Title Case": lambda t: is_title_case(t.split()),
     "question (ends with ?)": lambda t: t.rstrip().endswith("?"),
@@ -43,7 +43,7 @@ def main() -> int:
     print("| **total** | " + " | ".join(totals) + f" | {len(rows)} |\n")
     gazetteer = build_gazetteer()
     hits = [gazetteer.find(words(r["headline"])) for r in rows]
-    free = Counter(r["region"] for r, found in zip(rows, hits) if not any(h.kind in PLACE_KINDS for h in found))
+    free = Counter(r["region"] for r, place in zip(rows, names_a_place([r["headline"] for r in rows])) if not place)
     totals_by_region = Counter(r["region"] for r in rows)
     print(f"naming no country, city, region or demonym: {sum(free.values()) / len(rows):.0%} "
           f"({', '.join(f'{r} {free[r] / totals_by_region[r]:.0%}' for r in REGIONS)})")

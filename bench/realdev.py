@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 
 import newsml
-from newsml.preprocess import words
 from newsml.taxonomy import REGIONS, TOPICS
+from newsml.training import names_a_place
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 AG_CLASSES = {"1": "World", "2": "Sports", "3": "Business", "4": "Sci/Tech"}
@@ -49,7 +49,7 @@ def measure(model, rows: list[dict], ag: tuple[list[str], list[str]] | None, **o
     """Accuracies of one model (with predict ``options`` such as ``home``) on the dev set and AG News."""
     headlines = [r["headline"] for r in rows]
     predictions = model.predict(headlines, **options) if options else model.predict(headlines)
-    gazetteer = model.engine.gazetteer.gazetteer if model.engine.gazetteer is not None else None
+    gazetteer = model.engine.gazetteer
     out: dict = {"region": {}, "topic": {}, "predictions": predictions}
     for head in ("region", "topic"):
         labelled = [(r[head], getattr(p, head), p) for r, p in zip(rows, predictions) if r[head]]
@@ -59,10 +59,9 @@ def measure(model, rows: list[dict], ag: tuple[list[str], list[str]] | None, **o
             if subset:
                 out[head][label] = (sum(t == g for t, g in subset), len(subset))
     if gazetteer is not None:
-        no_place = [(r["region"], p.region, p.region_score) for r, p in zip(rows, predictions)
-                    if r["region"] and not any(len(h.regions) == 1 and h.kind not in ("person", "party")
-                                               for h in gazetteer.find(words(r["headline"])))]
-        out["no_place"] = no_place
+        named = names_a_place(headlines)
+        out["no_place"] = [(r["region"], p.region, p.region_score)
+                           for r, p, place in zip(rows, predictions, named) if r["region"] and not place]
     if ag is not None:
         titles, classes = ag
         topics = [p.topic for p in model.predict(titles)]
@@ -109,8 +108,8 @@ def main() -> int:
             no_place = results[n]["no_place"]
             correct = np.array([t == g for t, g, _ in no_place])
             scores = np.array([s for _, _, s in no_place])
-            print(f"{n}: no-place headlines with a region: {len(no_place)}, accuracy {correct.mean():.3f}, "
-                  f"mean region score {scores.mean():.3f}")
+            print(f"{n}: headlines naming no country, city, region or demonym, with a BBC region: {len(no_place)}, "
+                  f"accuracy {correct.mean():.3f}, mean region score {scores.mean():.3f}")
             confusion = Counter((t, g) for t, g, _ in no_place)
             predicted = sorted({g for _, g, _ in no_place}, key=list(REGIONS).index)
             print("  " + "true \\ predicted".ljust(16) + "".join(f"{g[:10]:>11}" for g in predicted))

@@ -237,7 +237,7 @@ def _die_with_parent(parent: int) -> None:
 def _stop(pool, interrupted: bool) -> None:
     """End the workers. After an interrupt they are killed first: a worker stopped in the middle of
     reading a task can leave ``Pool.terminate`` waiting forever on the task pipe, so that wait is given
-    two seconds and then left to a daemon thread."""
+    half a second and then left to a daemon thread."""
     import multiprocessing
     import threading
 
@@ -246,7 +246,7 @@ def _stop(pool, interrupted: bool) -> None:
             child.kill()
     stopper = threading.Thread(target=pool.terminate, daemon=True)
     stopper.start()
-    stopper.join(timeout=2.0)
+    stopper.join(timeout=0.5)
 
 
 def _rank_in_worker(texts: list[str], problems: list[str], k: int, home: str | None,

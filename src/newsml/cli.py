@@ -142,6 +142,10 @@ def _train(args: argparse.Namespace) -> int:
         for head in ("region", "topic"):
             print(f"{head:6}  accuracy {cv[head]['accuracy']:.3f}  macro-F1 {cv[head]['macro_f1']:.3f}  "
                   f"ECE {cv[head]['reliability']['ece']:.3f}   ({cv['folds']}-fold cross-validation)")
+        no_place = cv["region"].get("no_place")
+        if no_place and no_place["rows"]:
+            print(f"region, headlines naming no place ({no_place['rows']}): accuracy {no_place['accuracy']:.3f}  "
+                  f"ECE {no_place['reliability']['ece']:.3f}")
     if not args.quiet:
         print(f"wrote {out} ({model.card['training_data']['rows']} headlines)", file=sys.stderr)
     return 0

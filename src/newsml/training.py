@@ -19,7 +19,8 @@ from .classifier import build_pipeline, compile_model
 from .model import NewsModel
 from .io import DataError, RowReader, headline_column, row_headline
 from .modelfile import file_sha256, save_model
-from .preprocess import tokenize
+from .gazetteer import build_gazetteer
+from .preprocess import tokenize, words
 from .taxonomy import HEADS, TAXONOMY_VERSION, check_label
 
 MIN_EXAMPLES = 5
@@ -195,7 +196,21 @@ def cross_validate(data: LabelledData, folds: int = 5, seed: int = 0,
     for j, head in enumerate(HEADS):
         report[head] = head_report(Y[:, j], predicted[head], HEADS[head])
         report[head]["reliability"] = reliability(confidence[head], predicted[head] == Y[:, j])
+    no_place = ~names_a_place(data.headlines)  # the region score should be unsure here, and honest
+    correct = predicted["region"][no_place] == Y[no_place, 0]
+    report["region"]["no_place"] = {"rows": int(no_place.sum()),
+                                    "accuracy": round(float(correct.mean()), 4) if no_place.any() else None,
+                                    "reliability": reliability(confidence["region"][no_place], correct)}
     return {"folds": folds, "metrics": report, "predicted": predicted}
+
+
+PLACE_KINDS = ("country", "demonym", "capital", "city", "subdivision", "region")
+
+
+def names_a_place(headlines: Sequence[str]) -> np.ndarray:
+    """Whether each headline names a country, city, region or demonym the gazetteer knows."""
+    gazetteer = build_gazetteer()
+    return np.array([any(h.kind in PLACE_KINDS for h in gazetteer.find(words(t))) for t in headlines], dtype=bool)
 
 
 def versions() -> dict:
