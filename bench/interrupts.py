@@ -13,6 +13,7 @@ import os
 import random
 import signal
 import statistics
+from collections import Counter
 import subprocess
 import sys
 import tempfile
@@ -65,7 +66,7 @@ def main() -> int:
     print(f"{args.runs} runs of newsml label --jobs {args.jobs}, interrupted after 0.5-4 s")
     print(f"exit after the signal: median {statistics.median(exits):.2f} s, max {max(exits):.2f} s; "
           f"runs over 2 s: {sum(e > 2 for e in exits)}; hung (killed after 60 s): {hung}")
-    print(f"exit codes: {dict(sorted(__import__('collections').Counter(codes).items()))}")
+    print(f"exit codes: {dict(sorted(Counter(codes).items()))}")
     print(f"runs that left a file behind: {leftovers}; workers that outlived their parent: {orphans}")
     return 0
 

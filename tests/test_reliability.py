@@ -188,3 +188,37 @@ def test_a_huge_article_is_refused_up_front(cli, tmp_path, monkeypatch):
     article.write_text("A sentence about the news. " * 100)
     result = cli("summarize", article)
     assert result.returncode == 2 and "larger than" in result.stderr.decode()
+
+
+def test_output_to_a_fifo_reaches_its_reader(cli, small_model_path, tmp_path):
+    import threading
+
+    source = tmp_path / "in.txt"
+    source.write_text("Quake hits Peru\nFed holds rates\n")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(open(fifo, encoding="utf-8").read()))
+    reader.start()
+    assert cli("label", source, "--model", small_model_path, "-q", "-o", fifo).returncode == 0
+    reader.join(timeout=30)
+    assert received and received[0].count("\n") == 3 and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_training_into_a_device_or_a_file_is_refused(cli, small_corpus, tmp_path):
+    other = tmp_path / "notes.txt"
+    other.write_text("keep me")
+    for target in ("/dev/null", other):
+        result = cli("train", "--data", small_corpus, "--out", target, "--cv", "0", "-q")
+        assert result.returncode == 2 and "not a newsml model directory" in result.stderr.decode()
+    assert other.read_text() == "keep me" and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_quiet_silences_everything_but_errors(cli, small_corpus, small_model_path, tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text("Quake hits Peru\n")
+    for args in (["label", source, "--model", small_model_path, "-o", tmp_path / "o.csv", "-q"],
+                 ["summarize", FRONT_PAGE, "-q"],
+                 ["evaluate", small_corpus, "--model", small_model_path, "--plot", tmp_path / "c.png", "-q"]):
+        result = cli(*args)
+        assert result.returncode == 0 and result.stderr == b"", args

@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model(evaluate)
     evaluate.add_argument("--plot", metavar="PNG", help="write confusion matrices (needs the 'plot' extra)")
     evaluate.add_argument("--format", choices=("text", "json"), default="text")
+    _add_quiet(evaluate)
 
     label = verbs.add_parser("label", help="label headlines from a file or stdin",
                              description="Label .txt (one headline a line), .csv, .tsv or .jsonl, "
@@ -163,7 +164,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         print(text_report(result))
     if args.plot:
         plot_confusions(result, args.plot)
-        print(f"wrote {args.plot}", file=sys.stderr)
+        if not args.quiet:
+            print(f"wrote {args.plot}", file=sys.stderr)
     return 0
 
 

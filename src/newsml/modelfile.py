@@ -60,9 +60,7 @@ def _umask() -> int:
 
 def save_model(model: NewsModel, path: str | Path) -> None:
     """Write ``model`` as the directory ``path`` (replacing an older newsml model there, never other files)."""
-    target = Path(path)
-    if target.exists() and not (target.is_dir() and ((target / CARD).is_file() or not any(target.iterdir()))):
-        raise ModelError(f"{target}: exists and is not a newsml model directory; refusing to replace it")
+    target = check_model_target(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
@@ -82,6 +80,14 @@ def save_model(model: NewsModel, path: str | Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     model.card = card
+
+
+def check_model_target(path: str | Path) -> Path:
+    """``path`` as a place a model may be written: new, an empty directory, or an older newsml model."""
+    target = Path(path)
+    if target.exists() and not (target.is_dir() and ((target / CARD).is_file() or not any(target.iterdir()))):
+        raise ModelError(f"{target}: exists and is not a newsml model directory; refusing to replace it")
+    return target
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:

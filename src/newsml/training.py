@@ -18,7 +18,7 @@ from . import __version__
 from .classifier import build_pipeline, compile_model
 from .model import NewsModel
 from .io import DataError, RowReader, headline_column, row_headline
-from .modelfile import file_sha256, save_model
+from .modelfile import check_model_target, file_sha256, save_model
 from .gazetteer import build_gazetteer
 from .preprocess import tokenize, words
 from .taxonomy import HEADS, TAXONOMY_VERSION, check_label
@@ -236,6 +236,7 @@ def duplicate_report(data: LabelledData) -> dict:
 def train(paths: Sequence[str | Path], out: str | Path, seed: int = 0, folds: int = 5,
           show_progress: bool = True, quiet: bool = False) -> NewsModel:
     """Train on ``paths``, cross-validate with ``folds`` folds (0 skips it), write the model directory ``out``."""
+    check_model_target(out)  # before minutes of work, not after
     data = read_labelled(paths)
     duplicates = duplicate_report(data)
     if duplicates["rows"] and not quiet:
