@@ -81,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     label.add_argument("--threshold", type=float, metavar="P",
                        help="write 'uncertain' for a label scoring below P (the score is kept)")
     label.add_argument("--strict", action="store_true", help="stop at the first bad row (exit 2)")
-    label.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    label.add_argument("--jobs", type=int, default=1, metavar="N",
+                       help="worker processes (default 1; at most one per CPU)")
     label.add_argument("--chunk-size", type=int, default=20_000, metavar="N", help=argparse.SUPPRESS)
     label.add_argument("--prefix", default="", help="prefix for the added column names")
     _add_priors(label)
