@@ -16,6 +16,7 @@ model without its card. Files from newsml 0.1 (joblib pickles) are refused; ``ne
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -119,8 +120,11 @@ def _to_files(model: NewsModel) -> tuple[dict, dict[str, np.ndarray]]:
     for name in ("word", "char"):
         block = getattr(engine, name)
         if block is not None:
+            grams = sorted(block.vocabulary, key=block.vocabulary.get)
+            if any("\n" in gram for gram in grams):  # tokens never hold a newline; a hand-built model might
+                raise ModelError("an n-gram contains a newline; cannot save this vocabulary")
             spec["blocks"][name] = {"ngram_range": list(block.ngram_range),
-                                    "vocabulary": sorted(block.vocabulary, key=block.vocabulary.get)}
+                                    "vocabulary": "\n".join(grams)}  # one string parses ten times faster
             arrays[f"{name}_table.npy"], arrays[f"{name}_squares.npy"] = block.table, block.squares
     if engine.gazetteer is not None:
         spec["blocks"]["gazetteer"] = {"gazetteer": engine.gazetteer.gazetteer.to_dict()}
@@ -179,6 +183,8 @@ def load_model_file(path: str | Path) -> NewsModel:
         if file_sha256(member) != digest:
             raise ModelError(f"{member}: sha256 does not match the model card; the file is corrupt, "
                              f"truncated or not the one the card describes")
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of thousands of new objects: a collection pass over them all is wasted time
     try:
         spec = json.loads((directory / SPEC).read_text(encoding="utf-8"))
         arrays = {name: np.load(directory / name, mmap_mode="r", allow_pickle=False)
@@ -190,7 +196,7 @@ def load_model_file(path: str | Path) -> NewsModel:
                  for name, head in spec["heads"].items()}
         blocks = spec["blocks"]
         ngrams = {name: FoldedNgrams(name, tuple(blocks[name]["ngram_range"]),
-                                     {g: i for i, g in enumerate(blocks[name]["vocabulary"])},
+                                     _vocabulary(blocks[name]["vocabulary"]),
                                      arrays[f"{name}_table.npy"], arrays[f"{name}_squares.npy"])
                   for name in ("word", "char") if name in blocks}
         gazetteer = (FoldedGazetteer(Gazetteer.from_dict(blocks["gazetteer"]["gazetteer"]),
@@ -200,10 +206,19 @@ def load_model_file(path: str | Path) -> NewsModel:
         _check_shapes(model)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         raise ModelError(f"{directory}: malformed model ({type(exc).__name__}: {exc})") from None
+    finally:
+        if collecting:
+            gc.enable()
     labels = card.get("labels")
     if labels is not None and labels != {name: head.classes.tolist() for name, head in heads.items()}:
         raise ModelError(f"{directory / CARD}: the card's labels differ from the model's; the card was edited")
     return model
+
+
+def _vocabulary(grams: str) -> dict[str, int]:
+    if not isinstance(grams, str):
+        raise TypeError("a vocabulary is one newline-separated string")
+    return dict(zip(grams.split("\n"), range(grams.count("\n") + 1))) if grams else {}
 
 
 def _check_shapes(model: NewsModel) -> None:
