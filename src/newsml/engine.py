@@ -5,9 +5,10 @@ Every n-gram occurrence is its own feature entry and each block is L2-normalised
 n-grams, a gazetteer feature) adds a fixed vector of class scores (block weight x idf x weights, summed
 over its n-grams) and a fixed scalar (its sum of idf squared). A headline's scores are then, per block,
 (sum of its units' vectors) / sqrt(sum of their scalars), plus the bias: a few dictionary look-ups and
-one small sparse-times-dense product per block for a whole chunk of headlines. Unit vectors are
-computed the first time a unit is seen and cached; the n-gram tables they come from are memory-mapped
-from the model file, so worker processes share one copy.
+one small sparse-times-dense product per block for a whole chunk of headlines. A word's character
+n-gram vector is computed the first time the word is seen and cached (words repeat); word n-grams are
+looked up directly (word pairs rarely repeat). The n-gram tables are memory-mapped from the model file,
+so worker processes share one copy.
 """
 from __future__ import annotations
 
@@ -65,11 +66,10 @@ class FoldedNgrams:
 
     def sums(self, lowered: list[str], starts: list[int], sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """Per document: the sum of its units' score vectors and of their scalars. ``lowered`` is every
-        token of the chunk, ``starts`` and ``sizes`` where each document's tokens are in it."""
+        token of the chunk, ``starts`` and ``sizes`` where each document's tokens are in it. (The default
+        word block goes through :meth:`word_ids` and :meth:`pair_sums` instead.)"""
         if self.kind == "char":
             return self._cached_sums(lowered, sizes)
-        if self.ngram_range == (1, 2):
-            return self._word_sums(*self.word_ids(lowered, starts), sizes)
         docs = [lowered[a:a + n] for a, n in zip(starts, sizes)]
         return self._cached_sums(list(chain.from_iterable(block_units(self.kind, self.ngram_range, d)
                                                           for d in docs)), sizes)
@@ -90,7 +90,8 @@ class FoldedNgrams:
                             dtype=np.int64, count=len(stems))
         return single, pairs
 
-    def _word_sums(self, single: np.ndarray, pairs: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    def pair_sums(self, single: np.ndarray, pairs: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Per document: the score vectors and scalars of the word n-grams found by :meth:`word_ids`."""
         grams = np.column_stack([single, pairs]).ravel()
         found = grams >= 0
         document = np.repeat(np.arange(len(sizes)), np.asarray(sizes, dtype=np.int64) * 2)
@@ -152,7 +153,7 @@ class FoldedEngine:
             if self.word.ngram_range[0] == 1:  # (without word unigrams there is no telling)
                 known = self._known(single, lowered, sizes)
             if self.word.ngram_range == (1, 2):
-                _add_normalised(scores, *self.word._word_sums(single, pairs, sizes))
+                _add_normalised(scores, *self.word.pair_sums(single, pairs, sizes))
             else:
                 _add_normalised(scores, *self.word.sums(lowered, starts, sizes))
         if self.char is not None:
