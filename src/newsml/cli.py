@@ -107,6 +107,18 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     _add_priors(digest, adapt=False)
 
+    explain = verbs.add_parser("explain", help="why headlines get their labels",
+                               description="For each headline and head: the label, the runner-up, and the "
+                                           "words, word pairs, letters and gazetteer features that pushed "
+                                           "most towards and against the label, with their exact shares "
+                                           "of its decision value (they plus the bias sum to it).")
+    explain.add_argument("headlines", nargs="+", metavar="HEADLINE", help="headlines, or '-' to read one a line "
+                                                                         "from stdin")
+    _add_model(explain)
+    explain.add_argument("-k", type=int, default=5, metavar="K", help="features to show each way (default 5)")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    _add_priors(explain, adapt=False)
+
     convert = verbs.add_parser("convert", help="convert a newsml 0.1 pickle model to a model directory",
                                description="newsml 0.1 saved models as joblib pickles, which can run code "
                                            "when loaded. This unpickles OLD once, only with --trust, and "
@@ -117,6 +129,23 @@ def build_parser() -> argparse.ArgumentParser:
                          help="required: you trust OLD, since unpickling it can run code")
     _add_quiet(convert)
     return parser
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from .modelfile import load_model
+
+    if args.k < 1:
+        raise ValueError("-k must be at least 1")
+    headlines = args.headlines
+    if headlines == ["-"]:
+        headlines = [line.strip() for line in read_text("-").splitlines() if line.strip()]
+    model = load_model(args.model)
+    explanations = [model.explain(h, args.k, home=args.home) for h in headlines]
+    if args.format == "json":
+        print(json.dumps([e.to_dict() for e in explanations], indent=2, ensure_ascii=False))
+    else:
+        print("\n\n".join(map(str, explanations)))
+    return 0
 
 
 def _convert(args: argparse.Namespace) -> int:
@@ -216,7 +245,7 @@ def _digest(args: argparse.Namespace) -> int:
 
 
 VERBS = {"train": _train, "evaluate": _evaluate, "label": _label, "summarize": _summarize, "digest": _digest,
-         "convert": _convert}
+         "explain": _explain, "convert": _convert}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -164,12 +164,52 @@ class FoldedEngine:
             _add_normalised(scores, sums, squares)
         return scores, known
 
+    def contributions(self, text: str) -> list[tuple[str, np.ndarray]]:
+        """What each feature of one headline adds to every decision value, exactly: a word or word pair,
+        the character n-grams of a word, a gazetteer feature; with the bias they sum to the decision
+        values of :meth:`decision`. Features are named as a reader would recognise them."""
+        cased = words(text)
+        lowered = lower_all(cased)
+        items: dict[str, np.ndarray] = {}
+        if self.word is not None:
+            named = []
+            for unit in block_units(self.word.kind, self.word.ngram_range, lowered):
+                surface = [t for t in unit if t]
+                for n, gram in enumerate(block_grams(self.word.kind, self.word.ngram_range, unit),
+                                         start=self.word.ngram_range[0]):
+                    if gram in self.word.vocabulary:
+                        label = f'word "{surface[-1]}"' if n == 1 else f'words "{" ".join(surface[-n:])}"'
+                        named.append((label, self.word.vocabulary[gram]))
+            _add_items(items, self.word, [(label, [i]) for label, i in named])
+        if self.char is not None:
+            vocabulary, low, high = self.char.vocabulary, *self.char.ngram_range
+            _add_items(items, self.char, [(f'letters of "{word}"', [vocabulary[g] for g in
+                                           block_grams("char", (low, high), word) if g in vocabulary])
+                                          for word in lowered])
+        if self.gazetteer is not None:
+            hits = self.gazetteer.gazetteer.find(cased)
+            names = ", ".join(dict.fromkeys(hit.name for hit in hits))
+            units = gazetteer_units(hits)
+            norm = np.sqrt(len(units))
+            for unit in units:
+                label = f"gazetteer {GAZETTEER_FEATURES[unit]}" + (f" ({names})" if names else "")
+                items[label] = items.get(label, 0) + self.gazetteer.table[unit] / norm
+        return list(items.items())
+
     @staticmethod
     def _known(single: np.ndarray, lowered: list[str], sizes: list[int]) -> np.ndarray:
         """Headlines with enough words of the vocabulary (two letters or longer) to go on."""
         flags = (single >= 0) & (np.fromiter(map(len, lowered), dtype=np.int64, count=len(lowered)) > 1)
         counts = np.bincount(np.repeat(np.arange(len(sizes)), sizes), weights=flags, minlength=len(sizes))
         return (counts >= 1) & (counts >= KNOWN_SHARE * np.asarray(sizes))
+
+
+def _add_items(items: dict[str, np.ndarray], block: FoldedNgrams, named: list[tuple[str, list[int]]]) -> None:
+    """Add each named feature's share of one block: its n-grams' vectors over the block's norm."""
+    norm = np.sqrt(sum(float(block.squares[ids].sum()) for _, ids in named if ids))
+    for label, ids in named:
+        if ids and norm > 0:
+            items[label] = items.get(label, 0) + block.table[ids].sum(axis=0) / norm
 
 
 def _add_normalised(scores: np.ndarray, sums: np.ndarray, squares: np.ndarray) -> None:

@@ -15,6 +15,7 @@ from typing import overload
 import numpy as np
 
 from .engine import FoldedEngine
+from .explanation import Explanation, explain_head
 from .preprocess import is_blank
 from .priors import ADAPT_SAMPLE, HOME_WEIGHT, estimate_prior, home_weights, reweight
 from .taxonomy import UNCERTAIN, pair_name
@@ -39,6 +40,15 @@ class Head:
     prior: np.ndarray
 
 
+@dataclass(frozen=True)
+class PredictedChunk:
+    """What the predictions of one chunk share: head -> (classes, probabilities), the model, the priors."""
+
+    heads: dict[str, tuple[np.ndarray, np.ndarray]]
+    model: NewsModel
+    weights: dict[str, np.ndarray]
+
+
 @dataclass(slots=True)
 class Prediction:
     """Region and topic of one headline, each with a probability-like score in [0, 1].
@@ -51,9 +61,9 @@ class Prediction:
     region_score: float
     topic: str
     topic_score: float
-    chunk: dict[str, tuple[np.ndarray, np.ndarray]] | None = field(default=None, repr=False, compare=False)
-    """Head -> (classes, probabilities of the headline's chunk): the full distributions, shared by the
-    chunk's predictions and turned into dicts only when asked."""
+    chunk: PredictedChunk | None = field(default=None, repr=False, compare=False)
+    """The full distributions of the headline's chunk and how they were made, shared by the chunk's
+    predictions and turned into dicts or explanations only when asked."""
     row: int = field(default=-1, repr=False, compare=False)
 
     @property
@@ -62,7 +72,13 @@ class Prediction:
         if self.chunk is None:
             return {}
         return {head: dict(zip(classes.tolist(), proba[self.row].astype(np.float64).round(6).tolist()))
-                for head, (classes, proba) in self.chunk.items()}
+                for head, (classes, proba) in self.chunk.heads.items()}
+
+    def explain(self, k: int = 5) -> Explanation:
+        """Why this headline got its labels: see :meth:`NewsModel.explain` (same model, same priors)."""
+        if self.chunk is None:
+            raise ValueError("a blank headline has nothing to explain")
+        return self.chunk.model.explain(self.headline, k, weights=self.chunk.weights)
 
     def alternatives(self, k: int = 3) -> dict[str, list[tuple[str, float]]]:
         """The ``k`` best labels of each head with their scores, best first."""
@@ -162,8 +178,8 @@ class NewsModel:
                           np.round(proba[np.arange(len(texts)), index], 6).tolist())
         region, region_score = best["region"]
         topic, topic_score = best["topic"]
-        chunk = {name: (head.classes, probabilities[name].astype(np.float32))  # half the memory of a big batch
-                 for name, head in self.heads.items()}
+        chunk = PredictedChunk({name: (head.classes, probabilities[name].astype(np.float32))  # half the memory
+                                for name, head in self.heads.items()}, self, weights)
         return [Prediction(text, UNCERTAIN, 0.0, UNCERTAIN, 0.0) if is_blank(text)
                 else Prediction(text, region[i], region_score[i], topic[i], topic_score[i], chunk, i)
                 for i, text in enumerate(texts)]
@@ -177,6 +193,30 @@ class NewsModel:
             proba[~known] = head.prior  # nothing it knows in the headline: the model has no opinion
             out[name] = reweight(proba, weights[name]) if weights and name in weights else proba
         return out
+
+    def explain(self, headline: str, k: int = 5, *, home: str | None = None, home_weight: float = HOME_WEIGHT,
+                priors: dict[str, np.ndarray] | None = None,
+                weights: dict[str, np.ndarray] | None = None) -> Explanation:
+        """Why ``headline`` gets its labels: per head the label, the runner-up, and the ``k`` features that
+        pushed most towards and against the label, with their exact shares of its decision value.
+
+        ``home`` and ``priors`` as in :meth:`predict` (or ``weights`` from :meth:`prior_weights`); the
+        explanation says whether they changed the label.
+        """
+        if not isinstance(headline, str):
+            raise TypeError(f"explain() takes a headline string, not {type(headline).__name__}")
+        if k < 1:
+            raise ValueError("k must be at least 1")
+        weights = weights if weights is not None else self.prior_weights(home, home_weight, priors)
+        adjusted, plain = self._probabilities([headline], weights), self._probabilities([headline])
+        known = bool(self.engine.scores([headline])[1][0])
+        items = self.engine.contributions(headline)
+        heads = {}
+        for name, head in self.heads.items():
+            part = self._slices[name]
+            heads[name] = explain_head(name, head.classes, adjusted[name][0], plain[name][0],
+                                       self.engine.bias[part], [(f, v[part]) for f, v in items], known)
+        return Explanation(headline, heads, k)
 
     def predict_proba(self, texts: Iterable[str], *, home: str | None = None, home_weight: float = HOME_WEIGHT,
                       priors: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
