@@ -116,7 +116,7 @@ def main() -> int:
             for t in sorted({t for t, _, _ in no_place}, key=list(REGIONS).index):
                 print(f"  {t:16}" + "".join(f"{confusion[t, g]:>11}" for g in predicted))
     if ag is not None:
-        print(f"\nAG News test titles, coarse agreement (7,600):")
+        print("\nAG News test titles, coarse agreement (7,600):")
         for label in ["all", *AG_CLASSES.values()]:
             print(f"  {label:22}" + "".join(f"{rate(results[n]['ag'][label]):>12}" for n in names))
     model = models["shipped"]

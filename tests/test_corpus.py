@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from newsml.gazetteer import build_gazetteer, is_title_case
-from newsml.preprocess import tokenize, words
+from newsml.preprocess import words
 from newsml.taxonomy import REGIONS, TOPICS
 from newsml.training import NEAR_DUPLICATE, names_a_place, similar_pairs
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pytest
 
 HEADLINES = ["Kenya's central bank holds rates as shilling slides", "Arsenal sack manager after derby defeat",

@@ -4,7 +4,6 @@ every row back in order, and put the output in place only when it is complete.
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 import os
@@ -13,16 +12,16 @@ import sys
 import tempfile
 import time
 from collections import deque
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from itertools import chain, islice
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import Iterator
 
 from tqdm import tqdm
 
-from .io import FORMATS, DataError, OutputError, Row, RowReader, headline_column, row_headline
+from .io import FORMATS, DataError, Row, RowReader, atomic_output, headline_column, row_headline
 from .label import Ranked, label_columns, output_columns, rank_labels
 from .priors import ADAPT_SAMPLE
 from .model import NewsModel
@@ -60,70 +59,6 @@ def output_format(path: str | None, explicit: str | None) -> str:
         if suffixes and suffixes[-1] in OUTPUT_FORMATS:
             return suffixes[-1]
     return "csv"
-
-
-@contextmanager
-def atomic_output(path: str | None) -> Iterator[TextIO]:
-    """A text stream that becomes ``path`` only if the block completes; '-' or None is stdout.
-
-    A regular file (or the file a symlink points to) is written beside itself and renamed into place, so
-    an interrupted run leaves it as it was; a ``.gz`` name is gzipped. A path that is not a regular file
-    (a device such as /dev/null, a FIFO, a socket) is written to directly: renaming would replace it.
-    SIGTERM is turned into an exception for the duration so that ``kill`` cleans up like Ctrl-C.
-    """
-    if path is None or path == "-":
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    target = Path(path).resolve() if Path(path).is_symlink() else Path(path)
-    if target.exists() and not target.is_file():
-        with open(target, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-        return
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent or ".")
-    except OSError as exc:
-        raise OutputError(str(path), exc.strerror or str(exc)) from None
-    previous = signal.getsignal(signal.SIGTERM)
-    in_main = _in_main_thread()
-    if in_main:
-        signal.signal(signal.SIGTERM, _raise_interrupt)
-    try:
-        with open(fd, "wb") as raw:
-            stream = gzip.GzipFile(fileobj=raw, mode="wb", filename="", mtime=0) \
-                if target.suffix.lower() == ".gz" else raw
-            with io.TextIOWrapper(stream, encoding="utf-8", newline="") as handle:
-                yield handle
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(str(path), exc.strerror or str(exc)) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    finally:
-        if in_main:
-            signal.signal(signal.SIGTERM, previous)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _in_main_thread() -> bool:
-    import threading
-    return threading.current_thread() is threading.main_thread()
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, turned into an exception so that ``kill`` cleans up like Ctrl-C (exit code 143)."""
-
-
-def _raise_interrupt(signum, frame):
-    raise Terminated
 
 
 @dataclass(frozen=True)

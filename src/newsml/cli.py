@@ -119,6 +119,15 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--format", choices=("text", "json"), default="text")
     _add_priors(explain, adapt=False)
 
+    report = verbs.add_parser("report", help="picture a labelled file: counts, uncertainty, scores, mix over time",
+                              description="For a file written by 'newsml label': a markdown table of region x "
+                                          "topic counts on stdout, and with -o a PNG or one self-contained "
+                                          "HTML file of the pictures (needs the 'plot' extra).")
+    report.add_argument("file", help="a labelled CSV/TSV/JSONL file, or '-' for stdin")
+    report.add_argument("-o", "--output", metavar="PATH", help="report.png or report.html")
+    report.add_argument("--date-column", metavar="COL", help="a column of ISO dates: adds the mix over time")
+    _add_quiet(report)
+
     convert = verbs.add_parser("convert", help="convert a newsml 0.1 pickle model to a model directory",
                                description="newsml 0.1 saved models as joblib pickles, which can run code "
                                            "when loaded. This unpickles OLD once, only with --trust, and "
@@ -145,6 +154,15 @@ def _explain(args: argparse.Namespace) -> int:
         print(json.dumps([e.to_dict() for e in explanations], indent=2, ensure_ascii=False))
     else:
         print("\n\n".join(map(str, explanations)))
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import make_report
+
+    print(make_report(args.file, args.output, args.date_column))
+    if args.output and not args.quiet:
+        print(f"wrote {args.output}", file=sys.stderr)
     return 0
 
 
@@ -245,7 +263,7 @@ def _digest(args: argparse.Namespace) -> int:
 
 
 VERBS = {"train": _train, "evaluate": _evaluate, "label": _label, "summarize": _summarize, "digest": _digest,
-         "explain": _explain, "convert": _convert}
+         "explain": _explain, "report": _report, "convert": _convert}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -264,7 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newsml {args.verb}: error: {where}{exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt as exc:
-        from .batch import Terminated
+        from .io import Terminated
 
         print(f"newsml {args.verb}: interrupted; no output written", file=sys.stderr)
         return 143 if isinstance(exc, Terminated) else 130

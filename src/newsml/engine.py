@@ -18,7 +18,6 @@ from operator import is_
 from typing import Sequence
 
 import numpy as np
-import scipy.sparse as sp
 
 from .gazetteer import Gazetteer
 from .ngrams import GAZETTEER_FEATURES, NO_NAMES, block_grams, block_units, gazetteer_units, indicator_rows

@@ -11,12 +11,15 @@ import csv
 import gzip
 import io
 import json
-import re
+import os
+import signal
+import tempfile
 import zlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from contextlib import contextmanager
+from typing import IO, BinaryIO, Iterator
 
 from .preprocess import is_blank
 
@@ -332,3 +335,73 @@ def row_headline(row: Row, column: str) -> tuple[str, str]:
     if not isinstance(value, str):
         return str(value), f"field {column!r} is {type(value).__name__}, not text"
     return value, text_problem(value)
+
+
+@contextmanager
+def atomic_output(path: str | Path | None, binary: bool = False) -> Iterator[IO]:
+    """A stream (text, or bytes with ``binary``) that becomes ``path`` only if the block completes; '-' or
+    None is stdout. The one way newsml writes a file (labels, reports); models use :func:`umask` too.
+
+    A regular file (or the file a symlink points to) is written beside itself and renamed into place, so
+    an interrupted run leaves it as it was; a ``.gz`` name is gzipped. A path that is not a regular file
+    (a device such as /dev/null, a FIFO, a socket) is written to directly: renaming would replace it.
+    SIGTERM is turned into an exception for the duration so that ``kill`` cleans up like Ctrl-C.
+    """
+    if path is None or str(path) == "-":
+        yield sys.stdout.buffer if binary else sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(path).resolve() if Path(path).is_symlink() else Path(path)
+    if target.exists() and not target.is_file():
+        with open(target, "wb") if binary else open(target, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        return
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent or ".")
+    except OSError as exc:
+        raise OutputError(str(path), exc.strerror or str(exc)) from None
+    previous = signal.getsignal(signal.SIGTERM)
+    in_main = _in_main_thread()
+    if in_main:
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        with open(fd, "wb") as raw:
+            stream = gzip.GzipFile(fileobj=raw, mode="wb", filename="", mtime=0) \
+                if target.suffix.lower() == ".gz" else raw
+            if binary:
+                yield stream
+            else:
+                with io.TextIOWrapper(stream, encoding="utf-8", newline="") as handle:
+                    yield handle
+            stream.close()
+        os.chmod(tmp, 0o666 & ~umask())
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(str(path), exc.strerror or str(exc)) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def umask() -> int:
+    """The process's file-creation mask (reading it means setting it, so it is set back at once)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _in_main_thread() -> bool:
+    import threading
+    return threading.current_thread() is threading.main_thread()
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an exception so that ``kill`` cleans up like Ctrl-C (exit code 143)."""
+
+
+def _raise_interrupt(signum, frame):
+    raise Terminated

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .io import umask
+
 if TYPE_CHECKING:
     from .model import NewsModel
 
@@ -53,12 +55,6 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def save_model(model: NewsModel, path: str | Path) -> None:
     """Write ``model`` as the directory ``path`` (replacing an older newsml model there, never other files)."""
     target = check_model_target(path)
@@ -72,7 +68,7 @@ def save_model(model: NewsModel, path: str | Path) -> None:
         card = {**model.card, "format": FORMAT,
                 "files": {p.name: file_sha256(p) for p in sorted(staging.iterdir())}}
         (staging / CARD).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        mode = 0o777 & ~_umask()
+        mode = 0o777 & ~umask()
         os.chmod(staging, mode)
         for member in staging.iterdir():
             os.chmod(member, mode & 0o666)
