@@ -82,3 +82,13 @@ def test_same_model_same_answers(small_model_path):
     first = newsml.load_model(small_model_path).predict(["Fed holds rates steady", "Quake hits Peru"])
     second = newsml.load_model(small_model_path).predict(["Fed holds rates steady", "Quake hits Peru"])
     assert [p.to_dict() for p in first] == [p.to_dict() for p in second]
+
+
+def test_predictions_pickle_with_their_scores(small_model):
+    import pickle
+
+    p = small_model.predict("Oil prices jump as OPEC+ agrees deeper output cuts")
+    back = pickle.loads(pickle.dumps(p))
+    assert back == p and back.scores == p.scores and back.alternatives(2) == p.alternatives(2)
+    with pytest.raises(ValueError, match="without its model"):
+        back.explain()

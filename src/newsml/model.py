@@ -45,8 +45,12 @@ class PredictedChunk:
     """What the predictions of one chunk share: head -> (classes, probabilities), the model, the priors."""
 
     heads: dict[str, tuple[np.ndarray, np.ndarray]]
-    model: NewsModel
+    model: NewsModel | None
     weights: dict[str, np.ndarray]
+
+    def __reduce__(self):
+        """Pickled without the model (it is files on disk, not a value): scores survive, explain does not."""
+        return PredictedChunk, (self.heads, None, self.weights)
 
 
 @dataclass(slots=True)
@@ -78,6 +82,8 @@ class Prediction:
         """Why this headline got its labels: see :meth:`NewsModel.explain` (same model, same priors)."""
         if self.chunk is None:
             raise ValueError("a blank headline has nothing to explain")
+        if self.chunk.model is None:
+            raise ValueError("this prediction was unpickled without its model; use model.explain(headline)")
         return self.chunk.model.explain(self.headline, k, weights=self.chunk.weights)
 
     def alternatives(self, k: int = 3) -> dict[str, list[tuple[str, float]]]:
