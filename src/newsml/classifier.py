@@ -126,9 +126,8 @@ def compile_model(pipeline: Pipeline, card: dict | None = None) -> NewsModel:
         if name == "gazetteer":
             blocks[name] = FoldedGazetteer(block.gazetteer_, np.ascontiguousarray(weight * rows))
         else:
-            table = np.ascontiguousarray(weight * block.idf_[:, None] * rows)
-            blocks[name] = FoldedNgrams(name, block.ngram_range, dict(block.vocabulary_), table,
-                                        np.ascontiguousarray(block.idf_ ** 2))
+            blocks[name] = FoldedNgrams.fold(name, block.ngram_range, dict(block.vocabulary_), block.idf_,
+                                             weight, rows)
     heads = {name: Head(np.array(e.classes_, dtype=str), e.inverse_temperature_, e.class_prior_)
              for name, e in zip(HEADS, estimators)}
     engine = FoldedEngine(blocks.get("word"), blocks.get("char"), blocks.get("gazetteer"),

@@ -42,6 +42,15 @@ class FoldedNgrams:
         self._lock = threading.Lock()
         self._clear()
 
+    @classmethod
+    def fold(cls, kind: str, ngram_range: tuple[int, int], vocabulary: dict[str, int], idf: np.ndarray,
+             weight: float, weights: np.ndarray) -> FoldedNgrams:
+        """The block from a linear model's ``weights`` for its features (one row per n-gram), the
+        block's ``weight`` and its ``idf``: each n-gram's score vector and its idf squared."""
+        idf = np.asarray(idf, dtype=np.float64)
+        return cls(kind, ngram_range, vocabulary, np.ascontiguousarray(weight * idf[:, None] * weights),
+                   np.ascontiguousarray(idf ** 2))
+
     def _clear(self) -> None:
         self._row_of: dict = {}
         self._vectors = np.zeros((1024, self.table.shape[1]))

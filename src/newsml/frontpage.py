@@ -57,11 +57,9 @@ def parse_front_page(text: str) -> FrontPage:
     """Split a front page into its lead article and headlines; FrontPageError if either is missing."""
     if not isinstance(text, str):
         raise TypeError(f"a front page is text (str), not {type(text).__name__}")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    blank = [not line.strip() for line in lines]
-    if all(blank):
+    lines, blank, start = _lines(text)
+    if start is None:
         raise FrontPageError("the front page is empty (only blank lines)")
-    start = next(i for i, b in enumerate(blank) if not b)
     gap = _first_gap(blank, start, minimum=2) or _first_gap(blank, start, minimum=1)
     if gap is None:
         raise FrontPageError("no blank lines between the lead article and the headlines")
@@ -79,9 +77,7 @@ def parse_front_page(text: str) -> FrontPage:
 def lead_article(text: str) -> str | None:
     """The lead article when ``text`` is a front page (article, a gap of two or more blank lines, then
     at least two headline-like lines: short, not ending in a full stop), else None."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    blank = [not line.strip() for line in lines]
-    start = next((i for i, b in enumerate(blank) if not b), None)
+    lines, blank, start = _lines(text)
     gap = _first_gap(blank, start, minimum=2) if start is not None else None
     if gap is None:
         return None
@@ -89,6 +85,13 @@ def lead_article(text: str) -> str | None:
     if len(tail) < 2 or any(len(line.split()) > _TITLE_MAX_WORDS * 2 or line.endswith(".") for line in tail):
         return None
     return "\n".join(line for line in lines[start:gap] if line.strip())
+
+
+def _lines(text: str) -> tuple[list[str], list[bool], int | None]:
+    """The lines of ``text`` (any line ending), which are blank, and the first that is not (None: all are)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blank = [not line.strip() for line in lines]
+    return lines, blank, next((i for i, b in enumerate(blank) if not b), None)
 
 
 def _first_gap(blank: list[bool], start: int, minimum: int) -> int | None:

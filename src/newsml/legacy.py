@@ -95,9 +95,8 @@ def _fold(blocks: list, heads: dict, card: dict) -> NewsModel:
                     table[GAZETTEER_FEATURES.index(feature)] = weight * rows[index]
             folded[name] = FoldedGazetteer(_legacy_gazetteer(block.gazetteer), table)
         else:
-            idf = np.asarray(block.idf, dtype=np.float64)
-            folded[name] = FoldedNgrams(block.kind, tuple(block.ngram_range), dict(block.vocabulary),
-                                        np.ascontiguousarray(weight * idf[:, None] * rows), idf ** 2)
+            folded[name] = FoldedNgrams.fold(block.kind, tuple(block.ngram_range), dict(block.vocabulary),
+                                             block.idf, weight, rows)
     if start != weights.shape[0]:
         raise ValueError(f"the blocks have {start} features, the weights {weights.shape[0]}")
     new_heads = {name: Head(np.asarray(h.classes, dtype=str), float(h.scale),

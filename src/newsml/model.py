@@ -192,7 +192,11 @@ class NewsModel:
 
     def _probabilities(self, texts: Sequence[str], weights: dict[str, np.ndarray] | None = None
                        ) -> dict[str, np.ndarray]:
-        scores, known = self.engine.scores(texts)
+        return self._from_scores(*self.engine.scores(texts), weights)
+
+    def _from_scores(self, scores: np.ndarray, known: np.ndarray, weights: dict[str, np.ndarray] | None = None
+                     ) -> dict[str, np.ndarray]:
+        """Head -> probabilities from the engine's decision values, adjusted by prior ``weights``."""
         out = {}
         for name, head in self.heads.items():
             proba = softmax(head.inverse_temperature * scores[:, self._slices[name]])
@@ -214,14 +218,14 @@ class NewsModel:
         if k < 1:
             raise ValueError("k must be at least 1")
         weights = weights if weights is not None else self.prior_weights(home, home_weight, priors)
-        adjusted, plain = self._probabilities([headline], weights), self._probabilities([headline])
-        known = bool(self.engine.scores([headline])[1][0])
+        scores, known = self.engine.scores([headline])
+        adjusted, plain = self._from_scores(scores, known, weights), self._from_scores(scores, known)
         items = self.engine.contributions(headline)
         heads = {}
         for name, head in self.heads.items():
             part = self._slices[name]
             heads[name] = explain_head(name, head.classes, adjusted[name][0], plain[name][0],
-                                       self.engine.bias[part], [(f, v[part]) for f, v in items], known)
+                                       self.engine.bias[part], [(f, v[part]) for f, v in items], bool(known[0]))
         return Explanation(headline, heads, k)
 
     def predict_proba(self, texts: Iterable[str], *, home: str | None = None, home_weight: float = HOME_WEIGHT,
