@@ -12,7 +12,10 @@ so worker processes share one copy.
 """
 from __future__ import annotations
 
+import gc
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import chain, compress, repeat
 from operator import is_
 from typing import Sequence
@@ -32,15 +35,57 @@ the vocabulary two letters or longer, or when it names something the gazetteer k
 model has no evidence (a stray letter, random letters, digits, emoji) and says so with flat scores."""
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a block of work that makes many acyclic objects.
+
+    Scoring makes short-lived lists and tuples by the million and keeps predictions; the collector
+    would walk them all again and again without finding a cycle (a third of the time of ``predict``
+    over a million headlines). Reference counting still frees everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class FoldedNgrams:
     """One n-gram block folded into per-n-gram score vectors, with a cache of per-unit sums."""
 
     def __init__(self, kind: str, ngram_range: tuple[int, int], vocabulary: dict[str, int],
-                 table: np.ndarray, squares: np.ndarray):
+                 table: np.ndarray, squares: np.ndarray, pairs: np.ndarray | None = None):
         self.kind, self.ngram_range = kind, (int(ngram_range[0]), int(ngram_range[1]))
         self.vocabulary, self.table, self.squares = vocabulary, table, squares
+        if pairs is None and self.has_pair_index:
+            pairs = self.pair_index(vocabulary)
+        self.pairs = pairs
+        """For a word block of unigrams and bigrams: (2, n) int64, sorted keys ``first * size + second``
+        of the bigrams' unigram ids, and the bigrams' own ids (see :meth:`pair_index`)."""
         self._lock = threading.Lock()
         self._clear()
+
+    @property
+    def has_pair_index(self) -> bool:
+        """Whether this is the default word block, whose bigrams are found by :attr:`pairs`."""
+        return self.kind == "word" and self.ngram_range == (1, 2)
+
+    @staticmethod
+    def pair_index(vocabulary: dict[str, int]) -> np.ndarray:
+        """Every bigram of ``vocabulary`` as the key ``first * size + second`` of its two unigrams'
+        ids, sorted, above the bigram's own id: word pairs are then found for a whole chunk at once
+        by one binary search. (A bigram's stems are unigrams of the vocabulary too: each occurs
+        wherever the bigram does, so a document-frequency cut never keeps the bigram and drops them.)"""
+        size = len(vocabulary)
+        keys, ids = [], []
+        for gram, index in vocabulary.items():
+            if " " in gram:
+                first, second = gram.split(" ")
+                keys.append(vocabulary[first] * size + vocabulary[second])
+                ids.append(index)
+        order = np.argsort(np.asarray(keys, dtype=np.int64), kind="stable")
+        return np.ascontiguousarray(np.array([keys, ids], dtype=np.int64).reshape(2, -1)[:, order])
 
     @classmethod
     def fold(cls, kind: str, ngram_range: tuple[int, int], vocabulary: dict[str, int], idf: np.ndarray,
@@ -49,10 +94,11 @@ class FoldedNgrams:
         block's ``weight`` and its ``idf``: each n-gram's score vector and its idf squared."""
         idf = np.asarray(idf, dtype=np.float64)
         return cls(kind, ngram_range, vocabulary, np.ascontiguousarray(weight * idf[:, None] * weights),
-                   np.ascontiguousarray(idf ** 2))
+                   np.ascontiguousarray(idf ** 2))  # (and the pair index, if any, from the vocabulary)
 
     def _clear(self) -> None:
         self._row_of: dict = {}
+        self._unigram_of: dict[str, int] = {}  # token as written -> id of its stem (-1: none)
         self._vectors = np.zeros((1024, self.table.shape[1]))
         self._squares = np.zeros(1024)
 
@@ -60,7 +106,8 @@ class FoldedNgrams:
         """Compute and cache the vectors of units not seen before."""
         vocab = self.vocabulary
         kind, ngram_range = self.kind, self.ngram_range
-        ids = [[vocab[g] for g in block_grams(kind, ngram_range, u) if g in vocab] for u in new_units]
+        lowered = lower_all(new_units) if kind == "char" else new_units  # char units come as written
+        ids = [[vocab[g] for g in block_grams(kind, ngram_range, u) if g in vocab] for u in lowered]
         counts = indicator_rows(list(chain.from_iterable(ids)), [len(i) for i in ids], len(vocab))
         start = len(self._row_of)
         end = start + len(new_units)
@@ -72,30 +119,43 @@ class FoldedNgrams:
         self._squares[start:end] = counts @ self.squares
         self._row_of.update(zip(new_units, range(start, end)))
 
-    def sums(self, lowered: list[str], starts: list[int], sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """Per document: the sum of its units' score vectors and of their scalars. ``lowered`` is every
-        token of the chunk, ``starts`` and ``sizes`` where each document's tokens are in it. (The default
-        word block goes through :meth:`word_ids` and :meth:`pair_sums` instead.)"""
+    def sums(self, tokens: list[str], starts: list[int], sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Per document: the sum of its units' score vectors and of their scalars. ``tokens`` is every
+        token of the chunk as written, ``starts`` and ``sizes`` where each document's tokens are in it.
+        (The default word block goes through :meth:`word_ids` and :meth:`pair_sums` instead.)"""
         if self.kind == "char":
-            return self._cached_sums(lowered, sizes)
-        docs = [lowered[a:a + n] for a, n in zip(starts, sizes)]
+            return self._cached_sums(tokens, sizes)
+        docs = [lower_all(tokens[a:a + n]) for a, n in zip(starts, sizes)]
         return self._cached_sums(list(chain.from_iterable(block_units(self.kind, self.ngram_range, d)
                                                           for d in docs)), sizes)
 
-    def word_ids(self, lowered: list[str], starts: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """For each token: the vocabulary id of its stem and of the stem pair ending at it (-1: none).
-
-        Word pairs rarely repeat, so the default word block looks n-grams up directly rather than
-        caching units as the other blocks do; every look-up is a C-level map over the whole chunk."""
-        stems = list(map(stem, lowered))
-        before = [""] + stems[:-1]
-        for start in starts:
-            if start < len(before):  # a document with no tokens starts where the next one does
-                before[start] = ""  # " stem" is no n-gram: a first word makes no pair
-        vocabulary = self.vocabulary
-        single = np.fromiter(map(vocabulary.get, stems, repeat(-1)), dtype=np.int64, count=len(stems))
-        pairs = np.fromiter(map(vocabulary.get, map(" ".join, zip(before, stems)), repeat(-1)),
-                            dtype=np.int64, count=len(stems))
+    def word_ids(self, tokens: list[str], starts: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """For each token (as written): the vocabulary id of its stem and of the stem pair ending at it
+        (-1: none). A token's stem id is cached; pairs are one binary search over :attr:`pairs` for the
+        whole chunk, since word pairs rarely repeat."""
+        with self._lock:
+            if len(self._unigram_of) + len(tokens) > UNIT_CACHE_LIMIT:
+                self._unigram_of = {}
+            cache = self._unigram_of
+            found = list(map(cache.get, tokens))
+            if None in found:
+                vocabulary = self.vocabulary
+                for token in dict.fromkeys(compress(tokens, map(is_, found, repeat(None)))):
+                    cache[token] = vocabulary.get(stem(token.lower()), -1)
+                found = list(map(cache.__getitem__, tokens))
+        single = np.fromiter(found, dtype=np.int64, count=len(found))
+        before = np.empty_like(single)
+        before[1:] = single[:-1]
+        before[:1] = -1
+        starts_array = np.asarray(starts, dtype=np.int64)
+        before[starts_array[starts_array < len(before)]] = -1  # a first word makes no pair
+        pairs = np.full_like(single, -1)
+        both = np.flatnonzero((before >= 0) & (single >= 0))
+        if len(both) and self.pairs is not None and self.pairs.shape[1]:
+            keys = before[both] * len(self.vocabulary) + single[both]
+            at = np.minimum(np.searchsorted(self.pairs[0], keys), self.pairs.shape[1] - 1)
+            hit = self.pairs[0, at] == keys
+            pairs[both[hit]] = self.pairs[1, at[hit]]
         return single, pairs
 
     def pair_sums(self, single: np.ndarray, pairs: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -106,6 +166,7 @@ class FoldedNgrams:
         counts = indicator_rows(grams[found], np.bincount(document[found], minlength=len(sizes)),
                                 len(self.vocabulary))
         return counts @ self.table, counts @ self.squares
+
 
     def _cached_sums(self, units: list, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
         with self._lock:
@@ -153,19 +214,20 @@ class FoldedEngine:
         cased = list(map(words, texts))
         scores = np.tile(self.bias, (len(cased), 1))
         sizes = list(map(len, cased))
-        lowered = lower_all(list(chain.from_iterable(cased)))
+        tokens = list(chain.from_iterable(cased))
         starts = np.cumsum([0] + sizes[:-1]).tolist()
         known = np.ones(len(cased), dtype=bool)
         if self.word is not None:
-            single, pairs = self.word.word_ids(lowered, starts)
-            if self.word.ngram_range[0] == 1:  # (without word unigrams there is no telling)
-                known = self._known(single, lowered, sizes)
-            if self.word.ngram_range == (1, 2):
+            if self.word.has_pair_index:
+                single, pairs = self.word.word_ids(tokens, starts)
+                known = self._known(single, tokens, sizes)
                 _add_normalised(scores, *self.word.pair_sums(single, pairs, sizes))
             else:
-                _add_normalised(scores, *self.word.sums(lowered, starts, sizes))
+                if self.word.ngram_range[0] == 1:  # (without word unigrams there is no telling)
+                    known = self._known(self.word.word_ids(tokens, starts)[0], tokens, sizes)
+                _add_normalised(scores, *self.word.sums(tokens, starts, sizes))
         if self.char is not None:
-            _add_normalised(scores, *self.char.sums(lowered, starts, sizes))
+            _add_normalised(scores, *self.char.sums(tokens, starts, sizes))
         if self.gazetteer is not None:
             sums, squares, named = self.gazetteer.sums(cased)
             known |= named
@@ -205,9 +267,9 @@ class FoldedEngine:
         return list(items.items())
 
     @staticmethod
-    def _known(single: np.ndarray, lowered: list[str], sizes: list[int]) -> np.ndarray:
+    def _known(single: np.ndarray, tokens: list[str], sizes: list[int]) -> np.ndarray:
         """Headlines with enough words of the vocabulary (two letters or longer) to go on."""
-        flags = (single >= 0) & (np.fromiter(map(len, lowered), dtype=np.int64, count=len(lowered)) > 1)
+        flags = (single >= 0) & (np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)) > 1)
         counts = np.bincount(np.repeat(np.arange(len(sizes)), sizes), weights=flags, minlength=len(sizes))
         return (counts >= 1) & (counts >= KNOWN_SHARE * np.asarray(sizes))
 

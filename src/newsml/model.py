@@ -14,7 +14,7 @@ from typing import overload
 
 import numpy as np
 
-from .engine import FoldedEngine
+from .engine import FoldedEngine, gc_paused
 from .explanation import Explanation, explain_head
 from .preprocess import is_blank
 from .priors import ADAPT_SAMPLE, HOME_WEIGHT, estimate_prior, home_weights, reweight
@@ -145,7 +145,8 @@ class NewsModel:
             headlines = list(headlines)
             priors = self.estimate_priors(headlines[:ADAPT_SAMPLE])
         weights = self.prior_weights(home, home_weight, priors)
-        predictions = [p for chunk in self._chunks(headlines) for p in self._predictions(chunk, weights)]
+        with gc_paused():
+            predictions = [p for chunk in self._chunks(headlines) for p in self._predictions(chunk, weights)]
         return predictions[0] if single else predictions
 
     def _chunks(self, headlines: Iterable) -> Iterator[list[str]]:
@@ -237,9 +238,10 @@ class NewsModel:
         weights = self.prior_weights(home, home_weight, priors)
         chunks: dict[str, list[np.ndarray]] = {name: [] for name in self.heads}
         iterator = iter(texts)
-        while chunk := list(islice(iterator, CHUNK)):
-            for name, proba in self._probabilities(chunk, weights).items():
-                chunks[name].append(proba)
+        with gc_paused():
+            while chunk := list(islice(iterator, CHUNK)):
+                for name, proba in self._probabilities(chunk, weights).items():
+                    chunks[name].append(proba)
         return {name: (np.vstack(parts) if parts else np.zeros((0, len(self.heads[name].classes))))
                 for name, parts in chunks.items()}
 

@@ -16,7 +16,6 @@ model without its card. Files from newsml 0.1 (joblib pickles) are refused; ``ne
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -34,7 +33,7 @@ from .io import umask
 if TYPE_CHECKING:
     from .model import NewsModel
 
-FORMAT = 3
+FORMAT = 4
 """Bumped whenever the files change shape; a model of another format is refused with a clear message."""
 CARD = "card.json"
 SPEC = "model.json"
@@ -63,7 +62,7 @@ def save_model(model: NewsModel, path: str | Path) -> None:
     try:
         spec, arrays = _to_files(model)
         for name, array in arrays.items():
-            np.save(staging / name, np.ascontiguousarray(array, dtype=np.float64), allow_pickle=False)
+            np.save(staging / name, np.ascontiguousarray(array, dtype=_dtype(name)), allow_pickle=False)
         (staging / SPEC).write_text(json.dumps(spec, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         card = {**model.card, "format": FORMAT,
                 "files": {p.name: file_sha256(p) for p in sorted(staging.iterdir())}}
@@ -122,6 +121,8 @@ def _to_files(model: NewsModel) -> tuple[dict, dict[str, np.ndarray]]:
             spec["blocks"][name] = {"ngram_range": list(block.ngram_range),
                                     "vocabulary": "\n".join(grams)}  # one string parses ten times faster
             arrays[f"{name}_table.npy"], arrays[f"{name}_squares.npy"] = block.table, block.squares
+            if block.pairs is not None:
+                arrays[f"{name}_pairs.npy"] = block.pairs
     if engine.gazetteer is not None:
         spec["blocks"]["gazetteer"] = {"gazetteer": engine.gazetteer.gazetteer.to_dict()}
         arrays["gazetteer_table.npy"] = engine.gazetteer.table
@@ -166,7 +167,7 @@ def _looks_pickled(path: Path) -> bool:
 
 def load_model_file(path: str | Path) -> NewsModel:
     """Load a model written by :func:`save_model` after checking every file; ModelError if unusable."""
-    from .engine import FoldedEngine, FoldedGazetteer, FoldedNgrams
+    from .engine import FoldedEngine, FoldedGazetteer, FoldedNgrams, gc_paused
     from .gazetteer import Gazetteer
     from .model import Head, NewsModel
 
@@ -179,36 +180,38 @@ def load_model_file(path: str | Path) -> NewsModel:
         if file_sha256(member) != digest:
             raise ModelError(f"{member}: sha256 does not match the model card; the file is corrupt, "
                              f"truncated or not the one the card describes")
-    collecting = gc.isenabled()
-    gc.disable()  # hundreds of thousands of new objects: a collection pass over them all is wasted time
-    try:
-        spec = json.loads((directory / SPEC).read_text(encoding="utf-8"))
-        arrays = {name: np.load(directory / name, mmap_mode="r", allow_pickle=False)
-                  for name in card["files"] if name.endswith(".npy")}
-        if any(a.dtype != np.float64 for a in arrays.values()):
-            raise ValueError("arrays must be float64")
-        heads = {name: Head(np.array(head["classes"], dtype=str), float(head["inverse_temperature"]),
-                            np.array(head["prior"], dtype=np.float64))
-                 for name, head in spec["heads"].items()}
-        blocks = spec["blocks"]
-        ngrams = {name: FoldedNgrams(name, tuple(blocks[name]["ngram_range"]),
-                                     _vocabulary(blocks[name]["vocabulary"]),
-                                     arrays[f"{name}_table.npy"], arrays[f"{name}_squares.npy"])
-                  for name in ("word", "char") if name in blocks}
-        gazetteer = (FoldedGazetteer(Gazetteer.from_dict(blocks["gazetteer"]["gazetteer"]),
-                                     arrays["gazetteer_table.npy"]) if "gazetteer" in blocks else None)
-        engine = FoldedEngine(ngrams.get("word"), ngrams.get("char"), gazetteer, arrays["bias.npy"])
-        model = NewsModel(engine, heads, card, directory)
-        _check_shapes(model)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
-        raise ModelError(f"{directory}: malformed model ({type(exc).__name__}: {exc})") from None
-    finally:
-        if collecting:
-            gc.enable()
+    with gc_paused():  # hundreds of thousands of new objects and no cycle among them
+        try:
+            spec = json.loads((directory / SPEC).read_text(encoding="utf-8"))
+            arrays = {name: np.load(directory / name, mmap_mode="r", allow_pickle=False)
+                      for name in card["files"] if name.endswith(".npy")}
+            if any(a.dtype != _dtype(name) for name, a in arrays.items()):
+                raise ValueError("arrays must be float64 (pair indexes int64)")
+            heads = {name: Head(np.array(head["classes"], dtype=str), float(head["inverse_temperature"]),
+                                np.array(head["prior"], dtype=np.float64))
+                     for name, head in spec["heads"].items()}
+            blocks = spec["blocks"]
+            ngrams = {name: FoldedNgrams(name, tuple(blocks[name]["ngram_range"]),
+                                         _vocabulary(blocks[name]["vocabulary"]),
+                                         arrays[f"{name}_table.npy"], arrays[f"{name}_squares.npy"],
+                                         arrays.get(f"{name}_pairs.npy"))
+                      for name in ("word", "char") if name in blocks}
+            gazetteer = (FoldedGazetteer(Gazetteer.from_dict(blocks["gazetteer"]["gazetteer"]),
+                                         arrays["gazetteer_table.npy"]) if "gazetteer" in blocks else None)
+            engine = FoldedEngine(ngrams.get("word"), ngrams.get("char"), gazetteer, arrays["bias.npy"])
+            model = NewsModel(engine, heads, card, directory)
+            _check_shapes(model)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            raise ModelError(f"{directory}: malformed model ({type(exc).__name__}: {exc})") from None
     labels = card.get("labels")
     if labels is not None and labels != {name: head.classes.tolist() for name, head in heads.items()}:
         raise ModelError(f"{directory / CARD}: the card's labels differ from the model's; the card was edited")
     return model
+
+
+def _dtype(name: str) -> type:
+    """The dtype of a model array: weights float64, a word block's pair index int64."""
+    return np.int64 if name.endswith("_pairs.npy") else np.float64
 
 
 def _vocabulary(grams: str) -> dict[str, int]:
@@ -231,6 +234,11 @@ def _check_shapes(model: NewsModel) -> None:
         if block is not None and (block.table.shape != (len(block.vocabulary), outputs)
                                   or block.squares.shape != (len(block.vocabulary),)):
             raise ValueError(f"{block.kind} arrays do not match its vocabulary")
+        if block is not None and block.has_pair_index:
+            pairs = block.pairs
+            if (pairs is None or pairs.ndim != 2 or pairs.shape[0] != 2 or np.any(np.diff(pairs[0]) < 0)
+                    or (pairs.size and (pairs.min() < 0 or pairs[1].max() >= len(block.vocabulary)))):
+                raise ValueError(f"{block.kind} pair index is missing or malformed")
     if engine.gazetteer is not None and engine.gazetteer.table.shape[1] != outputs:
         raise ValueError("gazetteer table does not match the heads")
 
