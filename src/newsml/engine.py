@@ -4,11 +4,12 @@ Every n-gram occurrence is its own feature entry and each block is L2-normalised
 (:mod:`newsml.ngrams`), so each *unit* of a block (a word for character n-grams, a word pair for word
 n-grams, a gazetteer feature) adds a fixed vector of class scores (block weight x idf x weights, summed
 over its n-grams) and a fixed scalar (its sum of idf squared). A headline's scores are then, per block,
-(sum of its units' vectors) / sqrt(sum of their scalars), plus the bias: a few dictionary look-ups and
-one small sparse-times-dense product per block for a whole chunk of headlines. A word's character
-n-gram vector is computed the first time the word is seen and cached (words repeat); word n-grams are
-looked up directly (word pairs rarely repeat). The n-gram tables are memory-mapped from the model file,
-so worker processes share one copy.
+(sum of its units' vectors) / sqrt(sum of their scalars), plus the bias: one dictionary look-up a
+token and one small sparse-times-dense product per block for a whole chunk of headlines. What a token
+brings (its stem's id, its character n-gram vector) is worked out the first time it is seen and cached
+in a :class:`TokenTable` (tokens repeat); word pairs are found by a binary search over a pair index
+saved with the model (pairs rarely repeat). The n-gram tables are memory-mapped from the model file, so
+worker processes share one copy.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from .ngrams import GAZETTEER_FEATURES, NO_NAMES, block_grams, block_units, gaze
 from .preprocess import lower_all, stem, words
 
 UNIT_CACHE_LIMIT = 1_000_000
-"""Cached units per block before the cache starts over (bounds memory on endless streams)."""
+"""Cached tokens before the token table starts over (bounds memory on endless streams)."""
 
 KNOWN_SHARE = 0.2
 """A headline counts as known when at least this share of its words (and at least one) are words of
@@ -63,8 +64,6 @@ class FoldedNgrams:
         self.pairs = pairs
         """For a word block of unigrams and bigrams: (2, n) int64, sorted keys ``first * size + second``
         of the bigrams' unigram ids, and the bigrams' own ids (see :meth:`pair_index`)."""
-        self._lock = threading.Lock()
-        self._clear()
 
     @property
     def has_pair_index(self) -> bool:
@@ -96,54 +95,22 @@ class FoldedNgrams:
         return cls(kind, ngram_range, vocabulary, np.ascontiguousarray(weight * idf[:, None] * weights),
                    np.ascontiguousarray(idf ** 2))  # (and the pair index, if any, from the vocabulary)
 
-    def _clear(self) -> None:
-        self._row_of: dict = {}
-        self._unigram_of: dict[str, int] = {}  # token as written -> id of its stem (-1: none)
-        self._vectors = np.zeros((1024, self.table.shape[1]))
-        self._squares = np.zeros(1024)
-
-    def _add(self, new_units: list) -> None:
-        """Compute and cache the vectors of units not seen before."""
-        vocab = self.vocabulary
-        kind, ngram_range = self.kind, self.ngram_range
-        lowered = lower_all(new_units) if kind == "char" else new_units  # char units come as written
-        ids = [[vocab[g] for g in block_grams(kind, ngram_range, u) if g in vocab] for u in lowered]
+    def unit_sums(self, units: list) -> tuple[np.ndarray, np.ndarray]:
+        """Each unit's score vector and scalar: the sums over the n-grams it adds."""
+        vocab, kind, ngram_range = self.vocabulary, self.kind, self.ngram_range
+        ids = [[vocab[g] for g in block_grams(kind, ngram_range, u) if g in vocab] for u in units]
         counts = indicator_rows(list(chain.from_iterable(ids)), [len(i) for i in ids], len(vocab))
-        start = len(self._row_of)
-        end = start + len(new_units)
-        if end > len(self._squares):
-            size = max(end, 2 * len(self._squares))
-            self._vectors = np.resize(self._vectors, (size, self.table.shape[1]))
-            self._squares = np.resize(self._squares, size)
-        self._vectors[start:end] = counts @ self.table
-        self._squares[start:end] = counts @ self.squares
-        self._row_of.update(zip(new_units, range(start, end)))
+        return counts @ self.table, counts @ self.squares
 
-    def sums(self, tokens: list[str], starts: list[int], sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """Per document: the sum of its units' score vectors and of their scalars. ``tokens`` is every
-        token of the chunk as written, ``starts`` and ``sizes`` where each document's tokens are in it.
-        (The default word block goes through :meth:`word_ids` and :meth:`pair_sums` instead.)"""
-        if self.kind == "char":
-            return self._cached_sums(tokens, sizes)
-        docs = [lower_all(tokens[a:a + n]) for a, n in zip(starts, sizes)]
-        return self._cached_sums(list(chain.from_iterable(block_units(self.kind, self.ngram_range, d)
-                                                          for d in docs)), sizes)
+    def unigram_ids(self, tokens: list[str]) -> list[int]:
+        """The vocabulary id of each token's stem (-1: none); tokens as written."""
+        get = self.vocabulary.get
+        return [get(stem(token), -1) for token in lower_all(tokens)]
 
-    def word_ids(self, tokens: list[str], starts: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """For each token (as written): the vocabulary id of its stem and of the stem pair ending at it
-        (-1: none). A token's stem id is cached; pairs are one binary search over :attr:`pairs` for the
-        whole chunk, since word pairs rarely repeat."""
-        with self._lock:
-            if len(self._unigram_of) + len(tokens) > UNIT_CACHE_LIMIT:
-                self._unigram_of = {}
-            cache = self._unigram_of
-            found = list(map(cache.get, tokens))
-            if None in found:
-                vocabulary = self.vocabulary
-                for token in dict.fromkeys(compress(tokens, map(is_, found, repeat(None)))):
-                    cache[token] = vocabulary.get(stem(token.lower()), -1)
-                found = list(map(cache.__getitem__, tokens))
-        single = np.fromiter(found, dtype=np.int64, count=len(found))
+    def pair_ids(self, single: np.ndarray, starts: list[int]) -> np.ndarray:
+        """For each token, given every token's stem id: the id of the stem pair ending at it (-1: none).
+        Word pairs rarely repeat, so they are found for the whole chunk by one binary search over
+        :attr:`pairs` rather than cached."""
         before = np.empty_like(single)
         before[1:] = single[:-1]
         before[:1] = -1
@@ -151,15 +118,16 @@ class FoldedNgrams:
         before[starts_array[starts_array < len(before)]] = -1  # a first word makes no pair
         pairs = np.full_like(single, -1)
         both = np.flatnonzero((before >= 0) & (single >= 0))
-        if len(both) and self.pairs is not None and self.pairs.shape[1]:
+        if len(both) and self.pairs.shape[1]:
             keys = before[both] * len(self.vocabulary) + single[both]
             at = np.minimum(np.searchsorted(self.pairs[0], keys), self.pairs.shape[1] - 1)
             hit = self.pairs[0, at] == keys
             pairs[both[hit]] = self.pairs[1, at[hit]]
-        return single, pairs
+        return pairs
 
     def pair_sums(self, single: np.ndarray, pairs: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """Per document: the score vectors and scalars of the word n-grams found by :meth:`word_ids`."""
+        """Per document: the sum of the score vectors and scalars of its word n-grams (stem ids
+        ``single`` and pair ids ``pairs``, one of each per token)."""
         grams = np.column_stack([single, pairs]).ravel()
         found = grams >= 0
         document = np.repeat(np.arange(len(sizes)), np.asarray(sizes, dtype=np.int64) * 2)
@@ -167,18 +135,62 @@ class FoldedNgrams:
                                 len(self.vocabulary))
         return counts @ self.table, counts @ self.squares
 
+    def sums(self, tokens: list[str], starts: list[int], sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Per document (``sizes[i]`` tokens from ``starts[i]``): the sum of its n-grams' score vectors
+        and scalars, for any block. The engine's fast paths give the same for the default blocks."""
+        vocab = self.vocabulary
+        ids = [[vocab[g] for unit in block_units(self.kind, self.ngram_range, lower_all(tokens[a:a + n]))
+                for g in block_grams(self.kind, self.ngram_range, unit) if g in vocab]
+               for a, n in zip(starts, sizes)]
+        counts = indicator_rows(list(chain.from_iterable(ids)), [len(i) for i in ids], len(vocab))
+        return counts @ self.table, counts @ self.squares
 
-    def _cached_sums(self, units: list, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+
+class TokenTable:
+    """What the engine needs of each distinct token as written, worked out once and cached, since
+    tokens repeat: the vocabulary id of its stem, whether it is longer than one letter, and the summed
+    score vector and scalar of its character n-grams. One dictionary look-up a token serves every block."""
+
+    def __init__(self, word: FoldedNgrams | None, char: FoldedNgrams | None, outputs: int):
+        self.word, self.char, self.outputs = word, char, outputs
+        self._lock = threading.Lock()
+        self._clear()
+
+    def _clear(self) -> None:
+        self._row_of: dict[str, int] = {}
+        self._unigram = np.full(1024, -1, dtype=np.int64)
+        self._long = np.zeros(1024, dtype=bool)
+        self._vectors = np.zeros((1024, self.outputs))
+        self._squares = np.zeros(1024)
+
+    def rows(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Each token's row, and the table's columns (stem id, long, char vector, char scalar) by row."""
         with self._lock:
-            if len(self._row_of) + len(units) > UNIT_CACHE_LIMIT:
+            if len(self._row_of) + len(tokens) > UNIT_CACHE_LIMIT:
                 self._clear()
-            rows = list(map(self._row_of.get, units))
-            if None in rows:  # (compress and is_ keep the scan over every unit in C)
-                self._add(list(dict.fromkeys(compress(units, map(is_, rows, repeat(None))))))
-                rows = list(map(self._row_of.__getitem__, units))
+            found = list(map(self._row_of.get, tokens))
+            if None in found:  # (compress and is_ keep the scan over every token in C)
+                self._add(list(dict.fromkeys(compress(tokens, map(is_, found, repeat(None))))))
+                found = list(map(self._row_of.__getitem__, tokens))
             n = len(self._row_of)
-            counts = indicator_rows(rows, sizes, n)
-            return counts @ self._vectors[:n], counts @ self._squares[:n]
+            return (np.fromiter(found, dtype=np.int64, count=len(found)),
+                    self._unigram[:n], self._long[:n], self._vectors[:n], self._squares[:n])
+
+    def _add(self, new: list[str]) -> None:
+        start = len(self._row_of)
+        end = start + len(new)
+        if end > len(self._squares):
+            size = max(end, 2 * len(self._squares))
+            self._unigram = np.resize(self._unigram, size)
+            self._long = np.resize(self._long, size)
+            self._vectors = np.resize(self._vectors, (size, self.outputs))
+            self._squares = np.resize(self._squares, size)
+        if self.word is not None:
+            self._unigram[start:end] = self.word.unigram_ids(new)
+        self._long[start:end] = [len(token) > 1 for token in new]
+        if self.char is not None:
+            self._vectors[start:end], self._squares[start:end] = self.char.unit_sums(lower_all(new))
+        self._row_of.update(zip(new, range(start, end)))
 
 
 class FoldedGazetteer:
@@ -203,6 +215,7 @@ class FoldedEngine:
     def __init__(self, word: FoldedNgrams | None, char: FoldedNgrams | None,
                  gazetteer: FoldedGazetteer | None, bias: np.ndarray):
         self.word, self.char, self.gazetteer, self.bias = word, char, gazetteer, bias
+        self.tokens = TokenTable(word, char, len(bias))
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
         """(n, n_outputs) decision values: every head's classes side by side."""
@@ -216,22 +229,23 @@ class FoldedEngine:
         sizes = list(map(len, cased))
         tokens = list(chain.from_iterable(cased))
         starts = np.cumsum([0] + sizes[:-1]).tolist()
+        rows, unigram, long, vectors, squares = self.tokens.rows(tokens)
         known = np.ones(len(cased), dtype=bool)
         if self.word is not None:
+            single = unigram[rows]
+            if self.word.ngram_range[0] == 1:  # (without word unigrams there is no telling)
+                known = self._known((single >= 0) & long[rows], sizes)
             if self.word.has_pair_index:
-                single, pairs = self.word.word_ids(tokens, starts)
-                known = self._known(single, tokens, sizes)
-                _add_normalised(scores, *self.word.pair_sums(single, pairs, sizes))
+                _add_normalised(scores, *self.word.pair_sums(single, self.word.pair_ids(single, starts), sizes))
             else:
-                if self.word.ngram_range[0] == 1:  # (without word unigrams there is no telling)
-                    known = self._known(self.word.word_ids(tokens, starts)[0], tokens, sizes)
                 _add_normalised(scores, *self.word.sums(tokens, starts, sizes))
         if self.char is not None:
-            _add_normalised(scores, *self.char.sums(tokens, starts, sizes))
+            counts = indicator_rows(rows, sizes, len(squares))
+            _add_normalised(scores, counts @ vectors, counts @ squares)
         if self.gazetteer is not None:
-            sums, squares, named = self.gazetteer.sums(cased)
+            sums, hits, named = self.gazetteer.sums(cased)
             known |= named
-            _add_normalised(scores, sums, squares)
+            _add_normalised(scores, sums, hits)
         return scores, known
 
     def contributions(self, text: str) -> list[tuple[str, np.ndarray]]:
@@ -267,9 +281,8 @@ class FoldedEngine:
         return list(items.items())
 
     @staticmethod
-    def _known(single: np.ndarray, tokens: list[str], sizes: list[int]) -> np.ndarray:
-        """Headlines with enough words of the vocabulary (two letters or longer) to go on."""
-        flags = (single >= 0) & (np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)) > 1)
+    def _known(flags: np.ndarray, sizes: list[int]) -> np.ndarray:
+        """Headlines with enough words of the vocabulary (two letters or longer: ``flags``) to go on."""
         counts = np.bincount(np.repeat(np.arange(len(sizes)), sizes), weights=flags, minlength=len(sizes))
         return (counts >= 1) & (counts >= KNOWN_SHARE * np.asarray(sizes))
 
