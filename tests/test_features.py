@@ -43,6 +43,20 @@ def test_normalize_folds_unicode_and_spaces():
     assert normalize("  \uff21\u00a0b\u2019s\n\tc ") == "A b's c"
 
 
+@pytest.mark.parametrize("text", [
+    "U.S. and E.U. agree 3.5% tariff cut on $2,000 goods", "Rock'n'roll state-of-the-art _x_ 1.2.3 Trump's",
+    "Students' loans: a.m. talks - 10,000,5 jobs... ok", "snake_case MIXED Case 99% A.B",
+])
+def test_ascii_headlines_tokenise_as_through_the_unicode_patterns(text):
+    """ASCII text takes the faster ASCII patterns (preprocess._ascii_only); the tokens must not change."""
+    from newsml import preprocess
+
+    plain = preprocess._POSSESSIVE.sub("", text)
+    pattern = preprocess._TOKEN if "." in plain else preprocess._TOKEN_WITHOUT_ABBREVIATIONS
+    expected = [t.replace(".", "") if t[-1] == "." else t for t in pattern.findall(plain)]
+    assert words(text) == expected and text.isascii()
+
+
 def test_features_are_a_scikit_learn_transformer():
     features = HeadlineFeatures(char_weight=0.5)
     assert clone(features).get_params()["char_weight"] == 0.5

@@ -119,6 +119,7 @@ TRICKY: list[tuple[str, set[str], str | None]] = [
     ("Rio Tinto profits fall as iron ore slides", {EU, AP}, GL),
     ("Rio Tinto lithium mine sparks protests in Serbia", {EU}, EU),
     ("Jordan Henderson leaves Ajax", {EU}, EU),
+    ("New sound stages approved for Pinewood Studios", {EU}, EU),
     ("Chelsea Clinton campaigns in Ohio", {US}, US),
     ("Brooklyn Beckham and Victoria Beckham at Paris Fashion Week", {EU}, EU),
     ("Georgia May Jagger opens London shop", {EU}, EU),
