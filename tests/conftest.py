@@ -52,6 +52,15 @@ def small_corpus(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_corpus(tmp_path_factory) -> Path:
+    """Every fifteenth corpus row: for tests of reproducibility, where quality does not matter."""
+    lines = CORPUS.read_text(encoding="utf-8").splitlines(keepends=True)
+    path = tmp_path_factory.mktemp("data") / "tiny.csv"
+    path.write_text(lines[0] + "".join(lines[1::15]), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
 def small_model_path(small_corpus, tmp_path_factory) -> Path:
     """A model trained on ``small_corpus`` without cross-validation, for tests of the machinery."""
     from newsml.training import train

@@ -52,11 +52,11 @@ def test_train_py_at_the_top_is_the_same_command():
     assert 'main(["train"' in text
 
 
-def test_same_data_and_seed_give_the_same_model(small_corpus, tmp_path):
+def test_same_data_and_seed_give_the_same_model(tiny_corpus, tmp_path):
     from newsml.training import train
 
-    a = train([small_corpus], tmp_path / "a", seed=3, folds=0, show_progress=False)
-    b = train([small_corpus], tmp_path / "b", seed=3, folds=0, show_progress=False)
+    a = train([tiny_corpus], tmp_path / "a", seed=3, folds=0, show_progress=False)
+    b = train([tiny_corpus], tmp_path / "b", seed=3, folds=0, show_progress=False)
     texts = ["Fed holds rates", "Quake in Peru kills 12", "EU leaders meet in Brussels"]
     assert [p.scores for p in a.predict(texts)] == [p.scores for p in b.predict(texts)]
     assert a.card["files"] == b.card["files"]
@@ -128,7 +128,7 @@ def test_duplicates_are_reported_and_kept_in_one_fold(small_corpus, tmp_path, ca
     assert "repeat or nearly repeat" in capsys.readouterr().err
 
 
-def test_same_predictions_whatever_the_hash_seed_and_threads(small_corpus, tmp_path):
+def test_same_predictions_whatever_the_hash_seed_and_threads(tiny_corpus, tmp_path):
     """Reproducibility as the card states it: argmax equal, probabilities within 1e-4."""
     import os
     import subprocess
@@ -144,7 +144,7 @@ def test_same_predictions_whatever_the_hash_seed_and_threads(small_corpus, tmp_p
                "OPENBLAS_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
         code = ("import sys; from newsml.training import train; "
                 "train([sys.argv[1]], sys.argv[2], seed=0, folds=0, show_progress=False)")
-        subprocess.run([sys.executable, "-c", code, str(small_corpus), str(out)], check=True, env=env)
+        subprocess.run([sys.executable, "-c", code, str(tiny_corpus), str(out)], check=True, env=env)
         runs.append(newsml.load_model(out).predict_proba(texts))
     for head in runs[0]:
         assert (runs[0][head].argmax(axis=1) == runs[1][head].argmax(axis=1)).all()
