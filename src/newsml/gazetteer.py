@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from importlib.metadata import version
+from itertools import compress
 from typing import Iterable, Sequence
 
 from .preprocess import words
@@ -157,6 +158,7 @@ class Gazetteer:
         self._masks, self._spellings = data["masks"], data["spellings"]
         self._region_sets = [tuple(regions) for regions in data["region_sets"]]
         self._regions = data["regions_of"]
+        self._several_homes = frozenset(k for k, regions in enumerate(self._region_sets) if len(regions) > 1)
         self._cues = {name: {region: frozenset(cue_words) for region, cue_words in by_region.items()}
                       for name, by_region in data["cues"].items()}
         self._hits: dict[tuple[int, int, int], Hit] = {}  # Hits are immutable: the same one is shared
@@ -190,7 +192,7 @@ class Gazetteer:
         hits: list[Hit] = []
         ambiguous = False
         end = 0
-        for i in [i for i, part in enumerate(parts) if part in starters]:
+        for i in list(compress(range(count), map(starters.__contains__, parts))):  # (a C-level scan)
             if i < end:
                 continue
             first = parts[i]
@@ -207,7 +209,9 @@ class Gazetteer:
                             break
             if at is None:
                 size = 1
-                if choices and choices[0][1] == SPELLED_SO:  # the common case: a name spelled so
+                if not choices:  # only longer names start here, and none followed
+                    continue
+                if choices[0][1] == SPELLED_SO:  # the common case: a name spelled so
                     at = choices[0][0]
                 else:
                     at = self._pick(choices, parts, i, 1, tokens)
@@ -223,7 +227,7 @@ class Gazetteer:
                 hit = hits_made[at, start, stop] = _make_hit(
                     self._names[at], KINDS[self._kinds[at]], self._region_sets[self._regions[at]], start, stop)
             hits.append(hit)
-            ambiguous = ambiguous or len(hit.regions) > 1
+            ambiguous = ambiguous or self._regions[at] in self._several_homes
             end = i + size
         return self._resolve(hits, parts) if ambiguous else hits
 

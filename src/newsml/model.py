@@ -236,9 +236,15 @@ class NewsModel:
         ``home`` and ``priors`` (head -> a feed's label mix) adjust them as in :meth:`predict`.
         """
         weights = self.prior_weights(home, home_weight, priors)
-        chunks: dict[str, list[np.ndarray]] = {name: [] for name in self.heads}
-        iterator = iter(texts)
         with gc_paused():
+            if isinstance(texts, Sequence) and not isinstance(texts, str):  # filled in place: no stacking
+                out = {name: np.empty((len(texts), len(head.classes))) for name, head in self.heads.items()}
+                for start in range(0, len(texts), CHUNK):
+                    for name, proba in self._probabilities(texts[start:start + CHUNK], weights).items():
+                        out[name][start:start + len(proba)] = proba
+                return out
+            chunks: dict[str, list[np.ndarray]] = {name: [] for name in self.heads}
+            iterator = iter(texts)
             while chunk := list(islice(iterator, CHUNK)):
                 for name, proba in self._probabilities(chunk, weights).items():
                     chunks[name].append(proba)
