@@ -58,8 +58,6 @@ class FoldedNgrams:
                  table: np.ndarray, squares: np.ndarray, pairs: np.ndarray | None = None):
         self.kind, self.ngram_range = kind, (int(ngram_range[0]), int(ngram_range[1]))
         self.vocabulary, self.table, self.squares = vocabulary, table, squares
-        if pairs is None and self.has_pair_index:
-            pairs = self.pair_index(vocabulary)
         self.pairs = pairs
         """For a word block of unigrams and bigrams, the pair index: an open-addressing hash table,
         (2, size) int64, of the keys ``first * len(vocabulary) + second`` of the bigrams' two unigram
@@ -98,10 +96,14 @@ class FoldedNgrams:
     def fold(cls, kind: str, ngram_range: tuple[int, int], vocabulary: dict[str, int], idf: np.ndarray,
              weight: float, weights: np.ndarray) -> FoldedNgrams:
         """The block from a linear model's ``weights`` for its features (one row per n-gram), the
-        block's ``weight`` and its ``idf``: each n-gram's score vector and its idf squared."""
+        block's ``weight`` and its ``idf``: each n-gram's score vector and its idf squared, and for the
+        default word block its pair index, all computed once here and saved with the model."""
         idf = np.asarray(idf, dtype=np.float64)
-        return cls(kind, ngram_range, vocabulary, np.ascontiguousarray(weight * idf[:, None] * weights),
-                   np.ascontiguousarray(idf ** 2))  # (and the pair index, if any, from the vocabulary)
+        block = cls(kind, ngram_range, vocabulary, np.ascontiguousarray(weight * idf[:, None] * weights),
+                    np.ascontiguousarray(idf ** 2))
+        if block.has_pair_index:
+            block.pairs = cls.pair_index(vocabulary)
+        return block
 
     def unit_sums(self, units: list) -> tuple[np.ndarray, np.ndarray]:
         """Each unit's score vector and scalar: the sums over the n-grams it adds."""
