@@ -81,3 +81,16 @@ def test_blank_headlines_anywhere_in_a_batch(fitted):
     alone = model.predict_proba([texts[0], texts[1]])
     for head in proba:
         assert np.allclose(proba[head][[1, 4]], alone[head])
+
+
+def test_word_block_loads_only_its_unigrams_for_predicting(fitted, tmp_path):
+    from newsml.modelfile import load_model_file, save_model
+
+    _, model, texts = fitted
+    save_model(model, tmp_path / "m")
+    loaded = load_model_file(tmp_path / "m")
+    word = loaded.engine.word
+    assert word.lookup and all(" " not in gram for gram in word.lookup)
+    assert word.grams[:len(word.lookup)] == list(word.lookup)  # unigrams first, then the bigrams
+    assert len(word.vocabulary) == word.size > len(word.lookup)  # the whole vocabulary, built when asked
+    assert np.abs(loaded.engine.decision(texts[:300] + ODD) - model.engine.decision(texts[:300] + ODD)).max() == 0

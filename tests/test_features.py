@@ -101,3 +101,12 @@ def test_binary_head_still_gives_two_scores():
                                                       ["a", "b", "a", "b", "a", "b"] * 5)
     proba = two.predict_proba(HeadlineFeatures().fit(HEADLINES).transform(HEADLINES[:2]))
     assert proba.shape == (2, 2) and np.allclose(proba.sum(axis=1), 1)
+
+
+def test_packed_lists_round_trip_and_refuse_the_separator():
+    from newsml.preprocess import PACK_SEPARATOR, pack, unpack
+
+    for strings in ([], ["a"], ["new york", "£", "co-operation", "", "x"]):
+        assert unpack(pack(strings)) == strings
+    with pytest.raises(ValueError, match="cannot pack"):
+        pack(["fine", f"not{PACK_SEPARATOR}fine"])

@@ -17,6 +17,7 @@ import gc
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from itertools import chain, compress, repeat
 from typing import Sequence
 
@@ -54,14 +55,33 @@ def gc_paused() -> Iterator[None]:
 class FoldedNgrams:
     """One n-gram block folded into per-n-gram score vectors, with a cache of per-unit sums."""
 
-    def __init__(self, kind: str, ngram_range: tuple[int, int], vocabulary: dict[str, int],
+    def __init__(self, kind: str, ngram_range: tuple[int, int], grams: list[str],
                  table: np.ndarray, squares: np.ndarray, pairs: np.ndarray | None = None):
         self.kind, self.ngram_range = kind, (int(ngram_range[0]), int(ngram_range[1]))
-        self.vocabulary, self.table, self.squares = vocabulary, table, squares
+        self.grams, self.table, self.squares = grams, table, squares
+        """The n-grams in id order (row ``i`` of ``table`` and ``squares`` is ``grams[i]``); a word
+        block folded by :meth:`fold` lists its unigrams first."""
         self.pairs = pairs
         """For a word block of unigrams and bigrams, the pair index: an open-addressing hash table,
-        (2, size) int64, of the keys ``first * len(vocabulary) + second`` of the bigrams' two unigram
-        ids (-1: an empty slot) and the bigrams' own ids (see :meth:`pair_index`)."""
+        (2, size) int64, of the keys ``first * size + second`` of the bigrams' two unigram ids (-1: an
+        empty slot) and the bigrams' own ids (see :meth:`pair_index`)."""
+        # What predicting needs of the vocabulary, built now: the whole of it, except for the default
+        # word block, whose bigrams are found through ``pairs`` and which needs only its unigrams (a
+        # seventh of it). The whole vocabulary (explanations, other blocks) is built when first asked.
+        if self.has_pair_index:
+            count = next((i for i, gram in enumerate(grams) if " " in gram), len(grams))
+            self.lookup = dict(zip(grams[:count], range(count)))
+        else:
+            self.lookup = self.vocabulary
+
+    @cached_property
+    def vocabulary(self) -> dict[str, int]:
+        """Every n-gram's id."""
+        return dict(zip(self.grams, range(len(self.grams))))
+
+    @property
+    def size(self) -> int:
+        return len(self.grams)
 
     @property
     def has_pair_index(self) -> bool:
@@ -97,24 +117,30 @@ class FoldedNgrams:
              weight: float, weights: np.ndarray) -> FoldedNgrams:
         """The block from a linear model's ``weights`` for its features (one row per n-gram), the
         block's ``weight`` and its ``idf``: each n-gram's score vector and its idf squared, and for the
-        default word block its pair index, all computed once here and saved with the model."""
-        idf = np.asarray(idf, dtype=np.float64)
-        block = cls(kind, ngram_range, vocabulary, np.ascontiguousarray(weight * idf[:, None] * weights),
+        default word block its pair index, all computed once here and saved with the model. A word
+        block's n-grams are renumbered unigrams first, so that loading it builds a dictionary of its
+        unigrams alone (see ``lookup``)."""
+        grams = sorted(vocabulary, key=vocabulary.get)
+        if kind == "word":
+            grams = [g for g in grams if " " not in g] + [g for g in grams if " " in g]
+        order = np.array([vocabulary[g] for g in grams], dtype=np.int64)
+        idf = np.asarray(idf, dtype=np.float64)[order]
+        block = cls(kind, ngram_range, grams, np.ascontiguousarray(weight * idf[:, None] * weights[order]),
                     np.ascontiguousarray(idf ** 2))
         if block.has_pair_index:
-            block.pairs = cls.pair_index(vocabulary)
+            block.pairs = cls.pair_index(block.vocabulary)
         return block
 
     def unit_sums(self, units: list) -> tuple[np.ndarray, np.ndarray]:
         """Each unit's score vector and scalar: the sums over the n-grams it adds."""
-        vocab, kind, ngram_range = self.vocabulary, self.kind, self.ngram_range
+        vocab, kind, ngram_range = self.lookup, self.kind, self.ngram_range
         ids = [[vocab[g] for g in block_grams(kind, ngram_range, u) if g in vocab] for u in units]
-        counts = indicator_rows(list(chain.from_iterable(ids)), [len(i) for i in ids], len(vocab))
+        counts = indicator_rows(list(chain.from_iterable(ids)), [len(i) for i in ids], self.size)
         return counts @ self.table, counts @ self.squares
 
     def unigram_ids(self, tokens: list[str]) -> list[int]:
         """The vocabulary id of each token's stem (-1: none); tokens as written."""
-        get = self.vocabulary.get
+        get = self.lookup.get
         return [get(stem(token), -1) for token in lower_all(tokens)]
 
     def pair_ids(self, single: np.ndarray, starts: list[int]) -> np.ndarray:
@@ -128,7 +154,7 @@ class FoldedNgrams:
         before[starts_array[starts_array < len(before)]] = -1  # a first word makes no pair
         pairs = np.full_like(single, -1)
         both = np.flatnonzero((before >= 0) & (single >= 0))
-        keys = before[both] * len(self.vocabulary) + single[both]
+        keys = before[both] * self.size + single[both]
         table, mask = self.pairs, self.pairs.shape[1] - 1
         slots = _pair_slots(keys, self.pairs.shape[1])
         while len(both):  # probe until the key or an empty slot
@@ -145,8 +171,7 @@ class FoldedNgrams:
         grams = np.column_stack([single, pairs]).ravel()
         found = grams >= 0
         document = np.repeat(np.arange(len(sizes)), np.asarray(sizes, dtype=np.int64) * 2)
-        counts = indicator_rows(grams[found], np.bincount(document[found], minlength=len(sizes)),
-                                len(self.vocabulary))
+        counts = indicator_rows(grams[found], np.bincount(document[found], minlength=len(sizes)), self.size)
         return counts @ self.table, counts @ self.squares
 
     def sums(self, tokens: list[str], starts: list[int], sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -156,7 +181,7 @@ class FoldedNgrams:
         ids = [[vocab[g] for unit in block_units(self.kind, self.ngram_range, lower_all(tokens[a:a + n]))
                 for g in block_grams(self.kind, self.ngram_range, unit) if g in vocab]
                for a, n in zip(starts, sizes)]
-        counts = indicator_rows(list(chain.from_iterable(ids)), [len(i) for i in ids], len(vocab))
+        counts = indicator_rows(list(chain.from_iterable(ids)), [len(i) for i in ids], self.size)
         return counts @ self.table, counts @ self.squares
 
 

@@ -33,7 +33,7 @@ from importlib.metadata import version
 from itertools import compress
 from typing import Iterable, Sequence
 
-from .preprocess import words
+from .preprocess import pack, unpack, words
 from .taxonomy import REGIONS
 
 KINDS: tuple[str, ...] = (
@@ -61,7 +61,7 @@ ANY, CAP, EXACT, WORD, EXACT_WORD, IGNORE_CASE = range(len(CASE_RULES))
 SPELLED_SO, INFORMATIVE_CAPITAL = 1, 2
 """A name's spelling in a headline suffices, or suffices if its capital tells something."""
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 DATA = "data"
 FACTS_FILE = "gazetteer_facts.tsv"
 ISO_REGIONS_FILE = "iso_regions.tsv"
@@ -136,8 +136,8 @@ class Gazetteer:
     longest first; ``starts`` lists every spelling a first word may have in a headline with case, so
     that most headlines are skipped by one set intersection without lower-casing them; ``pairs`` holds
     the first two words of every longer name, so that a common first word ("New", "South") costs one
-    look-up when no longer name follows. Long columns of words (``keys``, ``names``, ``firsts``,
-    ``starts``) are single newline-separated strings: they load several times faster than JSON lists.
+    look-up when no longer name follows. Columns of strings are packed into one string each
+    (:func:`newsml.preprocess.pack`): they load several times faster than JSON lists.
     """
 
     def __init__(self, data: dict) -> None:
@@ -147,15 +147,15 @@ class Gazetteer:
             raise ValueError("gazetteer saved with other kinds")
         self._data = data
         self.sources: dict = data["sources"]
-        keys = data["keys"].split("\n")
+        keys = unpack(data["keys"])
         self._index = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))  # first entry of a key
         self._more = frozenset(data["same_key_follows"])
         self._longer: dict[str, list[int]] = data["longer"]
-        self._cased_firsts = frozenset(data["starts"].split("\n"))
-        self._caseless_firsts = frozenset(data["firsts"].split("\n"))
-        self._pairs = frozenset(data["pairs"])
-        self._names, self._kinds, self._rules = data["names"].split("\n"), data["kinds_of"], data["rules"]
-        self._masks, self._spellings = data["masks"], data["spellings"]
+        self._cased_firsts = frozenset(unpack(data["starts"]))
+        self._caseless_firsts = frozenset(unpack(data["firsts"]))
+        self._pairs = frozenset(unpack(data["pairs"]))
+        self._names, self._kinds, self._rules = unpack(data["names"]), data["kinds_of"], data["rules"]
+        self._masks, self._spellings = data["masks"], unpack(data["spellings"])
         self._region_sets = [tuple(regions) for regions in data["region_sets"]]
         self._regions = data["regions_of"]
         self._several_homes = frozenset(k for k, regions in enumerate(self._region_sets) if len(regions) > 1)
@@ -653,10 +653,11 @@ def gazetteer_columns(by_key: dict[str, list[Record]], cues: dict[str, dict[str,
             data["masks"].append(mask)
             data["spellings"].append(spelling)
     data["region_sets"] = [list(regions) for regions in region_sets]
-    data["firsts"] = "\n".join(sorted(lengths))
+    data["firsts"] = pack(sorted(lengths))
     data["longer"] = {first: sorted((size for size in sizes if size > 1), reverse=True)
                       for first, sizes in sorted(lengths.items()) if max(sizes) > 1}
-    data["pairs"] = sorted({" ".join(key.split(" ")[:2]) for key in by_key if " " in key})
-    data["starts"] = "\n".join(sorted(spelling for spelling in first_spellings if spelling.lower() in lengths))
-    data["keys"], data["names"] = "\n".join(data["keys"]), "\n".join(data["names"])
+    data["pairs"] = pack(sorted({" ".join(key.split(" ")[:2]) for key in by_key if " " in key}))
+    data["starts"] = pack(sorted(spelling for spelling in first_spellings if spelling.lower() in lengths))
+    for column in ("keys", "names", "spellings"):
+        data[column] = pack(data[column])
     return data

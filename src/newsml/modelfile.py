@@ -31,11 +31,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .io import umask
+from .preprocess import pack, unpack
 
 if TYPE_CHECKING:
     from .model import NewsModel
 
-FORMAT = 4
+FORMAT = 5
 """Bumped whenever the files change shape; a model of another format is refused with a clear message."""
 CARD = "card.json"
 SPEC = "model.json"
@@ -119,11 +120,11 @@ def _to_files(model: NewsModel) -> tuple[dict, dict[str, np.ndarray]]:
     for name in ("word", "char"):
         block = getattr(engine, name)
         if block is not None:
-            grams = sorted(block.vocabulary, key=block.vocabulary.get)
-            if any("\n" in gram for gram in grams):  # tokens never hold a newline; a hand-built model might
-                raise ModelError("an n-gram contains a newline; cannot save this vocabulary")
-            spec["blocks"][name] = {"ngram_range": list(block.ngram_range),
-                                    "vocabulary": "\n".join(grams)}  # one string parses ten times faster
+            try:
+                grams = pack(block.grams)
+            except ValueError as exc:  # tokens never hold the separator; a hand-built model might
+                raise ModelError(f"cannot save the {name} vocabulary: {exc}") from None
+            spec["blocks"][name] = {"ngram_range": list(block.ngram_range), "vocabulary": grams}
             arrays[f"{name}_table.npy"], arrays[f"{name}_squares.npy"] = block.table, block.squares
             if block.pairs is not None:
                 arrays[f"{name}_pairs.npy"] = block.pairs
@@ -216,7 +217,7 @@ def _model_from_files(directory: Path, card: dict) -> NewsModel:
                      for name, head in spec["heads"].items()}
             blocks = spec["blocks"]
             ngrams = {name: FoldedNgrams(name, tuple(blocks[name]["ngram_range"]),
-                                         _vocabulary(blocks[name]["vocabulary"]),
+                                         unpack(blocks[name]["vocabulary"]),
                                          arrays[f"{name}_table.npy"], arrays[f"{name}_squares.npy"],
                                          arrays.get(f"{name}_pairs.npy"))
                       for name in ("word", "char") if name in blocks}
@@ -238,12 +239,6 @@ def _dtype(name: str) -> type:
     return np.int64 if name.endswith("_pairs.npy") else np.float64
 
 
-def _vocabulary(grams: str) -> dict[str, int]:
-    if not isinstance(grams, str):
-        raise TypeError("a vocabulary is one newline-separated string")
-    return dict(zip(grams.split("\n"), range(grams.count("\n") + 1))) if grams else {}
-
-
 def _check_shapes(model: NewsModel) -> None:
     outputs = sum(len(h.classes) for h in model.heads.values())
     if set(model.heads) != {"region", "topic"}:
@@ -255,14 +250,13 @@ def _check_shapes(model: NewsModel) -> None:
     if engine.bias.shape != (outputs,):
         raise ValueError(f"bias has shape {engine.bias.shape}, expected ({outputs},)")
     for block in (engine.word, engine.char):
-        if block is not None and (block.table.shape != (len(block.vocabulary), outputs)
-                                  or block.squares.shape != (len(block.vocabulary),)):
+        if block is not None and (block.table.shape != (block.size, outputs) or block.squares.shape != (block.size,)):
             raise ValueError(f"{block.kind} arrays do not match its vocabulary")
         if block is not None and block.has_pair_index:
             pairs = block.pairs
             width = pairs.shape[-1] if pairs is not None else 0
             if (pairs is None or pairs.ndim != 2 or pairs.shape[0] != 2 or width & (width - 1)
-                    or not (pairs[0] < 0).any() or pairs[1].max() >= len(block.vocabulary)):
+                    or not (pairs[0] < 0).any() or pairs[1].max() >= block.size):
                 raise ValueError(f"{block.kind} pair index is missing or malformed")  # (an empty slot ends probes)
     if engine.gazetteer is not None and engine.gazetteer.table.shape[1] != outputs:
         raise ValueError("gazetteer table does not match the heads")

@@ -72,9 +72,22 @@ NO_NAMES = [_GAZETTEER_INDEX["none"]]
 
 
 def gazetteer_units(hits: list[Hit]) -> list[int]:
-    """The gazetteer feature ids of one headline's hits, one per occurrence."""
+    """The gazetteer feature ids of one headline's hits, one per occurrence (a shared list: read only)."""
     if not hits:
         return NO_NAMES
+    if len(hits) == 1:  # the common case, remembered: a name's units depend only on its kind and regions
+        key = (hits[0].kind, hits[0].regions)
+        units = _ONE_NAME.get(key)
+        if units is None:
+            units = _ONE_NAME[key] = _units(hits)
+        return units
+    return _units(hits)
+
+
+_ONE_NAME: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+
+
+def _units(hits: list[Hit]) -> list[int]:
     ids: list[int] = []
     regions: set[str] = set()
     first = None

@@ -107,3 +107,22 @@ def is_blank(text: str) -> bool:
 def stem(token: str) -> str:
     """Snowball (Porter 2) stem of one lower-case token, cached."""
     return _STEMMER.stemWord(token)
+
+
+PACK_SEPARATOR = "|"
+"""Between the strings of a packed list (see :func:`pack`): no token, n-gram or name holds one."""
+
+
+def pack(strings: list[str]) -> str:
+    """A list of tokens, n-grams or names as one string for a model file: JSON parses one long string
+    without escapes several times faster than a list of strings or one joined by newlines."""
+    if any(PACK_SEPARATOR in s for s in strings):
+        raise ValueError(f"cannot pack a string holding {PACK_SEPARATOR!r}")
+    return PACK_SEPARATOR.join(strings)
+
+
+def unpack(packed: str) -> list[str]:
+    """The list that :func:`pack` made (an empty string is an empty list)."""
+    if not isinstance(packed, str):
+        raise TypeError("a packed list is one string")
+    return packed.split(PACK_SEPARATOR) if packed else []
