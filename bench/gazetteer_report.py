@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from newsml.gazetteer import FACTS_FILE, KINDS, Gazetteer, data_text, build_gazetteer, parse_facts
+from newsml.preprocess import unpack
 from newsml.preprocess import words
 
 CORPUS = Path(__file__).resolve().parent.parent / "seeds" / "headlines.csv"
@@ -26,7 +27,7 @@ def count_names(gazetteer: Gazetteer) -> None:
     fact_names = {fact.name for fact in parse_facts(data_text(FACTS_FILE))}
     data = gazetteer.to_dict()
     by_kind: Counter[tuple[str, str]] = Counter()
-    for name, kind in zip(data["names"], data["kinds_of"]):
+    for name, kind in zip(unpack(data["names"]), data["kinds_of"]):
         by_kind[KINDS[kind], "facts" if name in fact_names else "packages"] += 1
     kinds = sorted({kind for kind, _ in by_kind})
     print(f"{'kind':14} {'packages':>9} {'facts':>7}")

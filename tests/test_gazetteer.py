@@ -193,6 +193,20 @@ TRICKY: list[tuple[str, set[str], str | None]] = [
     ("kremlin denies drone attack on moscow", {EU}, EU),
     ("BREAKING: EARTHQUAKE HITS JAPAN", {AP}, AP),
     ("NICE ATTACK SUSPECT CHARGED", set(), EU),
+    # domestic names without a place, sport nicknames (a "word" name needs an informative capital)
+    ("PM Johnson tells MPs he will fight on", {EU}, EU),
+    ("Speaker Johnson delays House vote on spending bill", {US}, US),
+    ("Eagles edge Chiefs as Mahomes throws late interception", {US}, US),
+    ("Ofwat fines Southern Water over sewage spills", {EU}, EU),
+    ("Sue Gray leaves No 10 after row over pay", {EU}, EU),
+    ("Kimmel returns to air after suspension", {US}, US),
+    ("Leafs fire coach after playoff exit", {AM}, AM),
+    ("Jokic leads Nuggets past Lakers", {US}, US),
+    ("Jokic inspires Serbia to EuroBasket semi-final", {EU}, EU),
+    ("Bengals sack defensive coordinator after losing run", {US}, US),
+    ("Talks to unite the party fail", set(), None),
+    ("Royals plan low-key Christmas at Sandringham", {EU}, EU),
+    ("Hawks officers raid Pretoria offices in graft probe", {AF}, AF),
     # headlines that name nothing
     ("Scientists find new species of deep-sea jellyfish", set(), None),
     ("Why your sleep gets worse as you age", set(), None),
@@ -375,17 +389,3 @@ def test_from_dict_and_find_need_no_data_package(gazetteer, tmp_path):
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True)
-
-
-def test_from_dict_is_quick(gazetteer):
-    import time
-
-    data = json.loads(json.dumps(gazetteer.to_dict()))
-    best = min(_timed(Gazetteer.from_dict, data, time.perf_counter) for _ in range(3))
-    assert best < 0.1  # 30 ms is the target on a quiet machine; this only guards against regressions
-
-
-def _timed(function, argument, clock) -> float:
-    start = clock()
-    function(argument)
-    return clock() - start
