@@ -127,7 +127,8 @@ def test_a_blank_headline_has_no_alternatives(small_model):
     assert small_model.predict("   ").alternatives() == {}
 
 
-def _big_input(tmp_path, rows=400_000):
+def _big_input(tmp_path, rows=1_500_000):
+    """Rows enough that no run ends before the test stops it, even a quick one on an idle machine."""
     source = tmp_path / "big.csv"
     with open(source, "w", encoding="utf-8") as handle:
         handle.write("id,headline\n")
@@ -173,6 +174,7 @@ def test_an_interrupt_ends_a_worker_run_quickly_and_cleanly(small_model_path, tm
     process = _start_label(_big_input(tmp_path), tmp_path / "out.csv", small_model_path)
     _wait_for_workers(process)
     time.sleep(0.5)
+    assert process.poll() is None, "the run ended before the signal: give it more rows"
     process.send_signal(getattr(signal, sig))
     process.wait(timeout=30)  # how fast it ends is measured by bench/interrupts.py, 50 runs and more
     assert process.returncode == code, process.stderr.read().decode()
