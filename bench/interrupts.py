@@ -42,7 +42,9 @@ def main() -> int:
             folder.mkdir()
             command = [sys.executable, "-m", "newsml.cli", "label", str(source), "-o", str(folder / "out.csv"),
                        "--jobs", str(args.jobs), "-q"] + (["--model", args.model] if args.model else [])
-            process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+            # SIGINT's default action, as in a terminal (a shell's background job starts with it ignored)
+            process = subprocess.Popen(command, stderr=subprocess.DEVNULL,
+                                       preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
             time.sleep(rng.uniform(0.5, 4.0))
             family = [process.pid] + [c.pid for c in psutil.Process(process.pid).children(recursive=True)]
             sig = (signal.SIGINT, signal.SIGTERM)[run % 2]

@@ -140,7 +140,15 @@ def _start_label(source, out, model_path, jobs="2"):
     env = {**os.environ, "NLTK_DATA": _EMPTY_NLTK}
     return subprocess.Popen([sys.executable, "-m", "newsml.cli", "label", str(source), "-o", str(out), "--model",
                              str(model_path), "--jobs", jobs, "--chunk-size", "2000", "-q"],
-                            stderr=subprocess.PIPE, env=env)
+                            stderr=subprocess.PIPE, env=env, preexec_fn=_default_sigint)
+
+
+def _default_sigint():
+    """Give the CLI Ctrl-C's default action, as a terminal would: a shell that starts the suite in the
+    background (``cmd &``) starts it with SIGINT ignored, and an ignored signal stays ignored across exec."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_for_workers(process, count=2, timeout=60.0):
