@@ -93,3 +93,8 @@ def test_cli_summarize_from_stdin(cli, tmp_path):
     bad.write_bytes(b"Fine first line.\nSecond line \xff broken.\n")
     result = cli("summarize", str(bad))
     assert result.returncode == 2 and f"{bad}:2: undecodable" in result.stderr.decode()
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n \n")
+    for verb in ("summarize", "digest"):
+        result = cli(verb, str(empty))
+        assert result.returncode == 2 and "empty (only blank lines)" in result.stderr.decode(), verb

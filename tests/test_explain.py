@@ -6,7 +6,7 @@ import json
 import pytest
 
 HEADLINES = ["Kenya's central bank holds rates as shilling slides", "Arsenal sack manager after derby defeat",
-             "Woman shot dead on set of film", "x", ""]
+             "Woman shot dead on set of film", "x", "😀🔥"]
 
 
 @pytest.mark.parametrize("headline", HEADLINES)
@@ -64,3 +64,15 @@ def test_cli_text_and_json(cli, small_model_path):
     data = json.loads(result.stdout)
     assert result.returncode == 0 and [d["headline"] for d in data] == ["Quake hits Peru"]
     assert cli("explain", "x", "--model", small_model_path, "-k", "0").returncode == 2
+
+
+def test_a_blank_headline_has_nothing_to_explain_everywhere(small_model, cli, small_model_path):
+    import newsml
+
+    assert newsml.predict("").region == "uncertain"
+    for explain in (lambda: small_model.explain("  "), lambda: small_model.predict("").explain()):
+        with pytest.raises(ValueError, match="a blank headline has nothing to explain"):
+            explain()
+    result = cli("explain", "", "--model", small_model_path)
+    assert result.returncode == 2 and result.stderr.decode().count("\n") == 1
+    assert cli("explain", "-", "--model", small_model_path, stdin=b"\n\n").returncode == 2

@@ -233,3 +233,81 @@ def test_label_texts_is_the_shared_unit(small_model):
     assert columns["region_score"][0] > 0 and all(s != s for s in columns["region_score"][1:])  # NaN
     with pytest.raises(DataError):
         label_file("nope.csv", None, quiet=True)
+
+
+def test_an_unclosed_quote_is_reported_not_swallowed(label, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text('id,headline\n1,"Floods kill 12 in Kenya\n2,Arsenal sack manager\n3,Another one\n')
+    result = label(str(source))
+    rows = read_csv(result.stdout.decode())
+    assert result.returncode == 0 and len(rows) == 1 and not rows[0]["region"]
+    assert rows[0]["error"].startswith("headline holds a line break")
+    assert "1 rows read, 0 labelled, 1 with problems" in result.stderr.decode()
+    strict = label(str(source), "--strict")
+    assert strict.returncode == 2 and f"{source}:2: headline holds a line break" in strict.stderr.decode()
+
+
+def test_tsv_quotation_marks_are_text(label, tmp_path):
+    source = tmp_path / "in.tsv"
+    headlines = ['"We will fight on," says minister', '"Unbalanced quote opens here', "Fed holds rates"]
+    source.write_text("id\theadline\n" + "".join(f"{i}\t{h}\n" for i, h in enumerate(headlines)), encoding="utf-8")
+    out = tmp_path / "out.tsv"
+    assert label(str(source), "-o", str(out)).returncode == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert [line.split("\t")[1] for line in lines[1:]] == headlines
+    assert all(line.split("\t")[2] for line in lines[1:])  # every row labelled
+
+
+def test_options_the_model_cannot_honour_fail_before_any_output(label, small_model_path, tmp_path):
+    result = label("-", "--top-k", "8", stdin=b"Quake hits Peru\n")
+    assert result.returncode == 2 and result.stdout == b""
+    assert result.stderr.decode().count("\n") == 1 and "top-k must be between 0 and 7" in result.stderr.decode()
+    source = tmp_path / "in.txt"
+    source.write_text("Quake hits Peru\n")
+    for options, message in (({"home": "Mars"}, "unknown home region"), ({"jobs": 0}, "--jobs must be at least 1")):
+        with pytest.raises(DataError, match=message):
+            label_file(str(source), str(tmp_path / "out.csv"), model=small_model_path, quiet=True, **options)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.txt"]
+    with pytest.raises(ValueError, match="top-k"):
+        newsml.label_dataframe(__import__("pandas").DataFrame({"headline": ["Quake hits Peru"]}), top_k=8)
+
+
+def test_jsonl_scores_of_unlabelled_rows_are_null(label):
+    result = label("-", "--format", "jsonl", stdin=b"Quake hits Peru\n\n")
+    records = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert isinstance(records[0]["region_score"], float)
+    assert records[1]["region_score"] is None and records[1]["topic_score"] is None
+    assert records[1]["error"] == "blank headline"
+
+
+def test_a_null_headline_in_jsonl_says_so(label, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"headline": null}\n{"body": "x"}\n')
+    rows = read_csv(label(str(source)).stdout.decode())
+    assert [r["error"] for r in rows] == ["field 'headline' is null", "missing field 'headline'"]
+
+
+def test_output_problems_name_the_output(label, tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text("Quake hits Peru\n")
+    (tmp_path / "outdir").mkdir()
+    result = label(str(source), "-o", str(tmp_path / "outdir"))
+    assert result.returncode == 2 and f"{tmp_path / 'outdir'}: cannot write: is a directory" in result.stderr.decode()
+    result = label(str(source), "-o", str(tmp_path / "out.json"))
+    assert result.returncode == 0 and "is not named .csv, .tsv or .jsonl; writing CSV" in result.stderr.decode()
+    assert read_csv(tmp_path / "out.json")[0]["region"]
+
+
+def test_a_closed_stdin_is_one_line(small_model_path, monkeypatch, capsys):
+    from newsml.cli import main
+
+    monkeypatch.setattr(sys, "stdin", None)
+    assert main(["label", "-", "--model", str(small_model_path)]) == 2
+    assert capsys.readouterr().err == "newsml label: error: <stdin>: standard input is closed\n"
+
+
+def test_usage_errors_are_one_line(cli):
+    for args in (["label", "x.txt", "--threshold", "abc"], ["label", "x.txt", "--home", "Mars"], ["bogus"]):
+        result = cli(*args)
+        assert result.returncode == 2 and result.stderr.decode().count("\n") == 1, result.stderr
+        assert result.stderr.decode().startswith("newsml")

@@ -77,8 +77,8 @@ def test_jsonl_with_title_and_gzip_are_read(tmp_path):
     (b"headline,region,topic\n\"ok\",US,politics\n\"\",US,politics\n", "data.csv:3: blank headline"),
     (b"headline,region,topic\n\"ok\",US,politics\n\"bad \xff\",US,politics\n", "data.csv:3: undecodable"),
     (b"headline,region,topic\n\"ok\",US,politics\n\"x\",US,politcs\n", "data.csv:3: unknown topic 'politcs'"),
-    (b"", "no training rows"),
-    (b"headline,region,topic\n", "no training rows"),
+    (b"", "no labelled rows"),
+    (b"headline,region,topic\n", "no labelled rows"),
     (b"headline,region,topic\n\"ok\",US,politics\n\"x\",US\n", "data.csv:3: expected 3 fields, got 2"),
 ])
 def test_bad_training_data_is_one_clear_line_and_no_model(cli, tmp_path, content, message):
@@ -149,3 +149,9 @@ def test_same_predictions_whatever_the_hash_seed_and_threads(tiny_corpus, tmp_pa
     for head in runs[0]:
         assert (runs[0][head].argmax(axis=1) == runs[1][head].argmax(axis=1)).all()
         assert np.abs(runs[0][head] - runs[1][head]).max() <= 1e-4
+
+
+def test_more_folds_than_rows_is_one_clear_line(cli, tiny_corpus, tmp_path):
+    result = cli("train", "--data", tiny_corpus, "--out", tmp_path / "m", "--cv", "100000", "-q")
+    assert result.returncode == 2 and "--cv 100000 folds is more than the" in result.stderr.decode()
+    assert not (tmp_path / "m").exists()

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -22,8 +23,8 @@ from typing import Iterator
 from tqdm import tqdm
 
 from .io import FORMATS, DataError, Row, RowReader, atomic_output, headline_column, row_headline
-from .label import Ranked, label_columns, output_columns, rank_labels
-from .priors import ADAPT_SAMPLE
+from .label import Ranked, check_top_k, label_columns, output_columns, rank_labels
+from .priors import ADAPT_MINIMUM, ADAPT_SAMPLE
 from .model import NewsModel
 from .modelfile import save_model
 
@@ -82,14 +83,23 @@ class _Format:
 
 def _table_lines(rows, fmt: str) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n").writerows(rows)
+    if fmt == "tsv":  # as read: no quoting, so quotation marks stay as written; a tab or line break in a
+        # cell (possible only from CSV or JSONL input) cannot be written in TSV and becomes a space
+        csv.writer(buffer, delimiter="\t", quoting=csv.QUOTE_NONE, quotechar=None, lineterminator="\n").writerows(
+            [_TSV_UNSAFE.sub(" ", cell) if isinstance(cell, str) else cell for cell in row] for row in rows)
+    else:
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
+
+
+_TSV_UNSAFE = re.compile(r"[\t\r\n]")
 
 
 def _format_chunk(spec: _Format, fields: list[dict], labels: dict[str, list]) -> tuple[str, int]:
     """The output text of one labelled chunk, and the number of rows with problems."""
     errors = labels["error"]
-    values = zip(*([_blank_nan(v) for v in column] if name.endswith("_score") else column
+    missing = None if spec.fmt == "jsonl" else ""  # a score that could not be given: null in JSON, empty in a table
+    values = zip(*([missing if v != v else v for v in column] if name.endswith("_score") else column
                    for name, column in labels.items()))
     if spec.fmt == "jsonl":
         added = spec.added
@@ -105,10 +115,6 @@ def _format_chunk(spec: _Format, fields: list[dict], labels: dict[str, list]) ->
         text = _table_lines(([*(_cell(row.get(c)) for c in spec.columns), *extra]
                              for row, extra in zip(fields, values)), spec.fmt)
     return text, sum(1 for e in errors if e)
-
-
-def _blank_nan(score: float):
-    return "" if score != score else score
 
 
 def _cell(value) -> str:
@@ -213,6 +219,8 @@ def label_file(source: str, output: str | None = None, *, column: str | None = N
         raise DataError(source, None, "--top-k must be between 0 and 10")
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise DataError(source, None, "--threshold must be between 0 and 1")
+    if jobs < 1:
+        raise DataError(source, None, f"--jobs must be at least 1, not {jobs}")
     cpus = os.cpu_count() or 1
     if jobs > cpus:
         if not quiet:
@@ -220,6 +228,9 @@ def label_file(source: str, output: str | None = None, *, column: str | None = N
                   file=sys.stderr)
         jobs = cpus
     fmt = output_format(output, output_format_name)
+    if output not in (None, "-") and output_format_name is None and not quiet and \
+            not any(s.lower().lstrip(".") in OUTPUT_FORMATS for s in Path(output).suffixes):
+        print(f"newsml label: note: {output} is not named .csv, .tsv or .jsonl; writing CSV", file=sys.stderr)
     started = time.perf_counter()
     stats = LabelStats()
     added = [prefix + name for name in output_columns(top_k)]
@@ -232,6 +243,11 @@ def label_file(source: str, output: str | None = None, *, column: str | None = N
                                               f"add a prefix to the new columns with --prefix")
         if not isinstance(model, NewsModel):
             model = load_model(model)  # fail on a bad model before any output exists
+        try:  # and on options this model cannot honour
+            check_top_k(top_k, model)
+            model.prior_weights(home)
+        except ValueError as exc:
+            raise DataError(reader.source, None, str(exc)) from None
         bar = tqdm(unit="rows", desc="labelling", disable=quiet or not sys.stderr.isatty(), leave=False)
         pool = None
         try:
@@ -246,10 +262,16 @@ def label_file(source: str, output: str | None = None, *, column: str | None = N
                 priors = None
                 if adapt_priors:
                     sample = [t for _, texts, problems in ahead for t, why in zip(texts, problems) if not why]
-                    priors = model.estimate_priors(sample[:ADAPT_SAMPLE])
-                    if not quiet:
-                        print(f"newsml label: feed mix estimated from {min(len(sample), ADAPT_SAMPLE):,} "
-                              f"headlines: {_describe_mix(model, priors)}", file=sys.stderr)
+                    if len(sample) < ADAPT_MINIMUM:
+                        if not quiet:
+                            print(f"newsml label: note: {len(sample)} headlines are too few to estimate the "
+                                  f"feed's mix (at least {ADAPT_MINIMUM}); the training mix is kept",
+                                  file=sys.stderr)
+                    else:
+                        priors = model.estimate_priors(sample[:ADAPT_SAMPLE])
+                        if not quiet:
+                            print(f"newsml label: feed mix estimated from {min(len(sample), ADAPT_SAMPLE):,} "
+                                  f"headlines: {_describe_mix(model, priors)}", file=sys.stderr)
                 columns = reader.columns
                 if columns is None and fmt != "jsonl":  # JSONL in, table out: the first rows decide
                     columns = list(dict.fromkeys(k for row in (first[0] if first else []) for k in row.fields))

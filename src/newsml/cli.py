@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from .io import DataError, OutputError, read_text
 from .modelfile import ModelError
@@ -39,10 +39,17 @@ def _add_quiet(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors as one line on stderr and exit code 2, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
-    parser = argparse.ArgumentParser(prog="newsml", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="newsml", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"newsml {__version__}")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
 
@@ -148,6 +155,8 @@ def _explain(args: argparse.Namespace) -> int:
     headlines = args.headlines
     if headlines == ["-"]:
         headlines = [line.strip() for line in read_text("-").splitlines() if line.strip()]
+        if not headlines:
+            raise DataError("<stdin>", None, "no headlines to explain")
     model = load_model(args.model)
     explanations = [model.explain(h, args.k, home=args.home) for h in headlines]
     if args.format == "json":
@@ -231,11 +240,13 @@ def _label(args: argparse.Namespace) -> int:
 
 
 def _summarize(args: argparse.Namespace) -> int:
+    from .frontpage import lead_article
+    from .preprocess import is_blank
     from .summarizer import summarize
 
-    from .frontpage import lead_article
-
     text = read_text(args.file)
+    if is_blank(text):
+        raise DataError(args.file, None, "the text is empty (only blank lines); nothing to summarise")
     article = lead_article(text)
     if article is not None:  # a front page: its headlines are not part of the story
         text = article

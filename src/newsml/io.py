@@ -83,10 +83,17 @@ def detect_format(path: str | Path, explicit: str | None = None) -> str:
     return ext if ext in FORMATS else "txt"
 
 
+def stdin_bytes() -> BinaryIO:
+    """Standard input as bytes; DataError when the process was started with it closed."""
+    if sys.stdin is None:
+        raise DataError("<stdin>", None, "standard input is closed")
+    return sys.stdin.buffer
+
+
 def open_binary(path: str | Path) -> BinaryIO:
     """The raw bytes of ``path`` ('-' is standard input), gunzipped when they are gzip."""
     if str(path) == "-":
-        raw: BinaryIO = sys.stdin.buffer
+        raw: BinaryIO = stdin_bytes()
     else:
         try:
             raw = open(path, "rb")
@@ -293,7 +300,9 @@ class RowReader:
             tracked = _TrackedLines(lines)
             if csv.field_size_limit() < CSV_FIELD_LIMIT:
                 csv.field_size_limit(CSV_FIELD_LIMIT)
-            reader = csv.reader(tracked, delimiter="\t" if self.format == "tsv" else ",")
+            # TSV has no quoting: a headline that opens with a quotation mark is text, kept as written
+            reader = (csv.reader(tracked, delimiter="\t", quoting=csv.QUOTE_NONE) if self.format == "tsv"
+                      else csv.reader(tracked))
             self.columns = _delimited_header(tracked, reader, self.source)
             self._rows = _delimited_rows(tracked, reader, self.columns)
 
@@ -330,10 +339,14 @@ def row_headline(row: Row, column: str) -> tuple[str, str]:
     value = row.fields.get(column)
     if row.error:
         return "" if value is None else str(value), row.error
-    if value is None:
+    if column not in row.fields:
         return "", f"missing field {column!r}"
+    if value is None:
+        return "", f"field {column!r} is null"
     if not isinstance(value, str):
         return str(value), f"field {column!r} is {type(value).__name__}, not text"
+    if "\n" in value or "\r" in value:  # a headline is one line; in CSV, a quote left open swallows the next lines
+        return value, "headline holds a line break (in CSV or TSV, an unclosed quote runs on into the lines after it)"
     return value, text_problem(value)
 
 
@@ -352,6 +365,8 @@ def atomic_output(path: str | Path | None, binary: bool = False) -> Iterator[IO]
         sys.stdout.flush()
         return
     target = Path(path).resolve() if Path(path).is_symlink() else Path(path)
+    if target.is_dir():
+        raise OutputError(str(path), "is a directory")
     if target.exists() and not target.is_file():
         with open(target, "wb") if binary else open(target, "w", encoding="utf-8", newline="") as handle:
             yield handle

@@ -78,6 +78,14 @@ def label_columns(ranked: Ranked, classes: dict[str, np.ndarray], errors: Sequen
     return columns
 
 
+def check_top_k(top_k: int, model: NewsModel) -> None:
+    """Refuse to rank more labels than the model's smallest head has (ValueError)."""
+    most = min(len(head.classes) for head in model.heads.values())
+    if not 0 <= top_k <= most:
+        raise ValueError(f"top-k must be between 0 and {most} (the labels of this model's smallest head), "
+                         f"not {top_k}")
+
+
 def label_texts(texts: Sequence[object], model: NewsModel, top_k: int = 0, threshold: float | None = None,
                 problems: Sequence[str] | None = None, home: str | None = None,
                 priors: dict[str, np.ndarray] | None = None) -> dict[str, list]:
@@ -86,6 +94,7 @@ def label_texts(texts: Sequence[object], model: NewsModel, top_k: int = 0, thres
     ``problems``, when given, is what a reader already found for each text (an undecodable line, a
     malformed row, a blank headline; '' for none), and is trusted instead of checking again.
     """
+    check_top_k(top_k, model)
     errors = list(problems) if problems is not None else [problem(t) for t in texts]
     ranked = rank_labels(texts, errors, model, max(1, top_k), home, priors)
     return label_columns(ranked, {h: head.classes for h, head in model.heads.items()}, errors, top_k, threshold)

@@ -6,6 +6,7 @@ process start-up short and model files independent of the scikit-learn version.
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -17,7 +18,7 @@ import numpy as np
 from .engine import FoldedEngine, gc_paused
 from .explanation import Explanation, explain_head
 from .preprocess import is_blank
-from .priors import ADAPT_SAMPLE, HOME_WEIGHT, estimate_prior, home_weights, reweight
+from .priors import ADAPT_MINIMUM, ADAPT_SAMPLE, HOME_WEIGHT, estimate_prior, home_weights, reweight
 from .taxonomy import UNCERTAIN, pair_name
 
 CHUNK = 8192
@@ -171,7 +172,12 @@ class NewsModel:
         return weights
 
     def estimate_priors(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """The region and topic mix of a batch of headlines, by EM on their scores (Saerens et al. 2002)."""
+        """The region and topic mix of a batch of headlines, by EM on their scores (Saerens et al. 2002);
+        the training mix, with a warning, for fewer than ``ADAPT_MINIMUM`` headlines."""
+        if len(texts) < ADAPT_MINIMUM:
+            warnings.warn(f"{len(texts)} headlines are too few to estimate a feed's label mix (at least "
+                          f"{ADAPT_MINIMUM}); keeping the training mix", stacklevel=3)
+            return {name: head.prior.copy() for name, head in self.heads.items()}
         proba = self.predict_proba(texts)
         return {name: estimate_prior(proba[name], head.prior) for name, head in self.heads.items()}
 
@@ -218,6 +224,8 @@ class NewsModel:
             raise TypeError(f"explain() takes a headline string, not {type(headline).__name__}")
         if k < 1:
             raise ValueError("k must be at least 1")
+        if is_blank(headline):  # as predict, which labels it uncertain with no scores to explain
+            raise ValueError("a blank headline has nothing to explain")
         weights = weights if weights is not None else self.prior_weights(home, home_weight, priors)
         scores, known = self.engine.scores([headline])
         adjusted, plain = self._from_scores(scores, known, weights), self._from_scores(scores, known)

@@ -18,6 +18,10 @@ any test set; pass ``home_weight`` to change it."""
 ADAPT_SAMPLE = 50_000
 """Headlines from the start of a batch that the feed's label mix is estimated on."""
 
+ADAPT_MINIMUM = 200
+"""Fewer headlines than this say too little about a feed's mix: EM on a handful runs to a corner (on one
+headline, a prior of 1 on its own labels, and scores of 1.0), so below it the training mix is kept."""
+
 
 def home_weights(classes: np.ndarray, home: str, weight: float = HOME_WEIGHT) -> np.ndarray:
     """Per region: ``weight`` for the home region, 1 for the others."""

@@ -15,14 +15,13 @@ import html
 import io
 import itertools
 import math
-import sys
 import zlib
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .io import DataError, RowReader, atomic_output, detect_format, headline_column
+from .io import DataError, RowReader, atomic_output, detect_format, headline_column, stdin_bytes
 from .taxonomy import HEADS, UNCERTAIN
 
 LOW_SCORE = 0.5
@@ -124,7 +123,7 @@ def _sniff(path: str | Path) -> str | None:
         return None
     try:
         if str(path) == "-":
-            head = sys.stdin.buffer.peek(1 << 16)
+            head = stdin_bytes().peek(1 << 16)
         else:
             with open(path, "rb") as handle:
                 head = handle.read(1 << 16)

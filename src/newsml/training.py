@@ -60,7 +60,7 @@ def read_labelled(paths: Sequence[str | Path], min_examples: int = MIN_EXAMPLES)
                                                      "headline, region and topic columns")
             column = None
             if reader.columns == []:
-                raise DataError(reader.source, None, "empty file: no header and no training rows")
+                raise DataError(reader.source, None, "empty file: no header and no labelled rows")
             if reader.columns is not None:
                 column = headline_column(reader.columns, None, reader.source)
                 missing = [h for h in HEADS if h not in reader.columns]
@@ -85,7 +85,7 @@ def read_labelled(paths: Sequence[str | Path], min_examples: int = MIN_EXAMPLES)
         data.sources.append({"path": Path(path).name, "rows": rows,
                              "sha256": file_sha256(path) if str(path) != "-" else None})
     if not data.headlines:
-        raise DataError(", ".join(str(p) for p in paths), None, "no training rows")
+        raise DataError(", ".join(str(p) for p in paths), None, "no labelled rows")
     _check_counts(data, min_examples)
     return data
 
@@ -238,13 +238,17 @@ def train(paths: Sequence[str | Path], out: str | Path, seed: int = 0, folds: in
     """Train on ``paths``, cross-validate with ``folds`` folds (0 skips it), write the model directory ``out``."""
     check_model_target(out)  # before minutes of work, not after
     data = read_labelled(paths)
+    if folds > len(data.headlines):
+        raise DataError(", ".join(map(str, paths)), None,
+                        f"--cv {folds} folds is more than the {len(data.headlines)} labelled rows")
     duplicates = duplicate_report(data)
     if duplicates["rows"] and not quiet:
         print(f"newsml train: note: {duplicates['rows']} rows repeat or nearly repeat another "
               f"(e.g. {duplicates['example']!r}); cross-validation keeps each such group in one fold",
               file=sys.stderr)
     steps = (folds if folds else 0) + 1
-    with tqdm(total=steps, desc="training", unit="fit", disable=not show_progress, leave=False) as bar:
+    shown = show_progress and sys.stderr.isatty()  # a bar in a log file is a line of carriage returns
+    with tqdm(total=steps, desc="training", unit="fit", disable=not shown, leave=False) as bar:
         evaluation = cross_validate(data, folds, seed, progress=bar.update) if folds else None
         pipeline = build_pipeline(seed=seed).fit(data.headlines, data.label_matrix())
         bar.update()
