@@ -48,6 +48,8 @@ def test_needs_no_nltk_data(monkeypatch):
     "He lives at No. 10 Downing Street with his family.",
     '"Why?" he asked the minister.',
     "The meeting ended at 5 p.m. on Friday in Washington, D.C. after talks.",
+    "Analysts, e.g. those at J.P. Morgan, were surprised by the S.E.C. and the F.B.I. Director.",
+    "The S.E.C. is investigating a $1.5 bn. loss in 2023.",
 ])
 def test_abbreviations_initials_and_numbers_do_not_end_a_sentence(text):
     assert split_sentences(text) == [text]

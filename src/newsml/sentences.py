@@ -16,9 +16,10 @@ sentence cut after "U.S." or "Mr.", which would put a meaningless fragment into 
 
 Paragraphs always end sentences: a blank line, or a single newline (one paragraph per line, as
 news sites export text), except where the line does not end with punctuation and the next starts
-with a lower-case letter (hard-wrapped prose). Two small repairs run after Punkt: ``"Why?" he
-asked.`` stays one sentence, and so does ``No. 10 Downing Street``. Chinese and Japanese full
-stops (。！？) end sentences too.
+with a lower-case letter (hard-wrapped prose). Three small repairs run after Punkt: ``"Why?" he
+asked.`` stays one sentence, and so does ``No. 10 Downing Street``; after a dotted acronym Punkt does
+not know ("J.P.", "S.E.C.") only a capitalised sentence opener starts a new sentence. Chinese and
+Japanese full stops (。！？) end sentences too.
 """
 from __future__ import annotations
 
@@ -47,6 +48,8 @@ NEWS_ABBREVIATIONS = frozenset({
     # Latin and reference words
     "e.g", "i.e", "vs", "etc", "cf", "al", "approx", "est", "nos", "vol", "pp", "ca",
     "a.m", "p.m", "ph.d", "b.a", "m.a",
+    # money
+    "bn", "mn", "tn",
 })
 """Lower-case abbreviation types without their final full stop, as Punkt stores them."""
 
@@ -74,6 +77,7 @@ _LINE_END_PUNCTUATION = tuple(".!?:;\"')]}\u201d\u2019\u2026")
 _BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
 _SPACES = re.compile(r"\s+")
 _QUESTION_BEFORE_SPEECH_TAG = re.compile(r"[?!][\"'\u201d\u2019]*$")
+_DOTTED_ACRONYM = re.compile(r"(?:^|[\s(])(?:[^\W\d_]\.){2,}$")  # "S.E.C.", "J.P." (Punkt knows only its list)
 _AFTER_CJK_END = re.compile(r"(?<=[\u3002\uff01\uff1f])\s*(?=\S)")  # after 。！？, which Punkt ignores
 PUNKT_WINDOW = 10_000
 """Longer paragraphs go to Punkt a window at a time: NLTK stops a regular expression that runs
@@ -120,7 +124,10 @@ def _punkt_sentences(paragraph: str) -> Iterator[str]:
 
 
 def _continues(previous: str, sentence: str) -> bool:
-    """True where Punkt broke a sentence that the two repairs in the module docstring keep whole."""
+    """True where Punkt broke a sentence that the repairs in the module docstring keep whole."""
+    if _DOTTED_ACRONYM.search(previous):  # "J.P. Morgan", "The S.E.C. is": only an opener starts a sentence
+        word = sentence.split(" ", 1)[0].strip("\"'\u201c\u2018(")
+        return word[:1].islower() or word.lower() not in SENTENCE_OPENERS
     if sentence[0].islower():
         return _QUESTION_BEFORE_SPEECH_TAG.search(previous[-4:]) is not None
     return sentence[0].isdigit() and (previous == "No." or previous.endswith(" No."))
