@@ -49,7 +49,7 @@ def test_needs_no_nltk_data(monkeypatch):
     '"Why?" he asked the minister.',
     "The meeting ended at 5 p.m. on Friday in Washington, D.C. after talks.",
     "Analysts, e.g. those at J.P. Morgan, were surprised by the S.E.C. and the F.B.I. Director.",
-    "The S.E.C. is investigating a $1.5 bn. loss in 2023.",
+    "The S.E.C. is investigating a loss of $1.5bn in 2023.",
 ])
 def test_abbreviations_initials_and_numbers_do_not_end_a_sentence(text):
     assert split_sentences(text) == [text]
@@ -125,3 +125,8 @@ def test_a_long_paragraph_without_sentence_ends_is_cut_into_bounded_pieces():
     pieces = split_sentences("word " * 10_000 + "x. " * 5_000)
     assert " ".join(pieces).split() == ["word"] * 10_000 + ["x."] * 5_000
     assert all(len(piece) <= PUNKT_WINDOW for piece in pieces)
+
+
+def test_money_at_a_sentence_end_ends_it():
+    # "bn." is not an abbreviation: British outlets end sentences with "£1.5bn." all the time
+    assert split_sentences("Profits rose to £1.5bn. Shares fell 3%.") == ["Profits rose to £1.5bn.", "Shares fell 3%."]

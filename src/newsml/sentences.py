@@ -48,8 +48,6 @@ NEWS_ABBREVIATIONS = frozenset({
     # Latin and reference words
     "e.g", "i.e", "vs", "etc", "cf", "al", "approx", "est", "nos", "vol", "pp", "ca",
     "a.m", "p.m", "ph.d", "b.a", "m.a",
-    # money
-    "bn", "mn", "tn",
 })
 """Lower-case abbreviation types without their final full stop, as Punkt stores them."""
 
