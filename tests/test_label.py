@@ -311,3 +311,12 @@ def test_usage_errors_are_one_line(cli):
         result = cli(*args)
         assert result.returncode == 2 and result.stderr.decode().count("\n") == 1, result.stderr
         assert result.stderr.decode().startswith("newsml")
+
+
+def test_binary_data_past_the_first_64_kib_is_flagged_on_its_row(label, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_bytes(b"id,headline\n" + b"".join(b"%d,Quake %d hits Peru\n" % (i, i) for i in range(5000))
+                       + b"5000,bad \x00 row\n5001,Fed holds rates\n")
+    rows = read_csv(label(str(source)).stdout.decode())
+    assert len(rows) == 5002 and rows[-1]["region"] and not rows[-2]["region"]
+    assert rows[-2]["error"] == "headline holds a NUL byte (binary data?)"

@@ -193,11 +193,14 @@ def decoded_lines(stream: BinaryIO, source: str) -> Iterator[tuple[int, str, boo
 
 
 def text_problem(text: str) -> str:
-    """Why a headline cannot be labelled ('' if it can): blank, or too long to be a headline."""
+    """Why a headline cannot be labelled ('' if it can): blank, too long to be a headline, or holding a
+    NUL byte (binary data past the start of a file, which only the first 64 KiB are checked for)."""
     if is_blank(text):
         return "blank headline"
     if len(text) > MAX_HEADLINE_CHARS:
         return f"headline longer than {MAX_HEADLINE_CHARS} characters"
+    if "\x00" in text:
+        return "headline holds a NUL byte (binary data?)"
     return ""
 
 
