@@ -146,3 +146,16 @@ def test_predicting_imports_neither_scikit_learn_nor_nltk(small_model_path):
 def test_the_shipped_model_is_a_model_directory():
     model = newsml.load_model()
     assert model.source.is_dir() and (model.source / "card.json").is_file()
+
+
+def test_a_word_vocabulary_out_of_order_is_refused(small_model, tmp_path):
+    import copy
+
+    model = copy.copy(small_model)
+    model.engine = copy.copy(small_model.engine)
+    model.engine.word = word = copy.copy(small_model.engine.word)
+    first_bigram = len(word.lookup)
+    word.grams = [word.grams[first_bigram], *word.grams[:first_bigram], *word.grams[first_bigram + 1:]]
+    save_model(model, tmp_path / "m")
+    with pytest.raises(ModelError, match="does not list its unigrams first"):
+        load_model_file(tmp_path / "m")
