@@ -155,3 +155,10 @@ def test_more_folds_than_rows_is_one_clear_line(cli, tiny_corpus, tmp_path):
     result = cli("train", "--data", tiny_corpus, "--out", tmp_path / "m", "--cv", "100000", "-q")
     assert result.returncode == 2 and "--cv 100000 folds is more than the" in result.stderr.decode()
     assert not (tmp_path / "m").exists()
+
+
+def test_reports_leave_out_labels_that_never_occur():
+    from newsml.training import head_report
+
+    report = head_report(["a", "a", "b"], ["a", "b", "b"], ["a", "b", "c"])
+    assert set(report["per_class"]) == {"a", "b"} and report["per_class"]["b"]["support"] == 1

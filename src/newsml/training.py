@@ -108,7 +108,8 @@ def head_report(truth: Sequence[str], predicted: Sequence[str], labels: Sequence
         "macro_f1": round(float(np.mean(f1[seen])), 4),
         "per_class": {label: {"precision": round(float(p), 4), "recall": round(float(r), 4),
                               "f1": round(float(f), 4), "support": int(s)}
-                      for label, p, r, f, s in zip(labels, precision, recall, f1, support)},
+                      for label, p, r, f, s, occurs in zip(labels, precision, recall, f1, support, seen)
+                      if occurs},  # a label neither in the data nor predicted has nothing to report
     }
 
 
