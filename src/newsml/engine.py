@@ -70,6 +70,8 @@ class FoldedNgrams:
         # seventh of it). The whole vocabulary (explanations, other blocks) is built when first asked.
         if self.has_pair_index:
             count = next((i for i, gram in enumerate(grams) if " " in gram), len(grams))
+            if any(" " not in gram for gram in grams[count:]):  # the unigram dictionary would miss these
+                raise ValueError(f"{kind} vocabulary does not list its unigrams first")
             self.lookup = dict(zip(grams[:count], range(count)))
         else:
             self.lookup = self.vocabulary

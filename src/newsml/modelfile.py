@@ -258,8 +258,6 @@ def _check_shapes(model: NewsModel) -> None:
             if (pairs is None or pairs.ndim != 2 or pairs.shape[0] != 2 or width & (width - 1)
                     or not (pairs[0] < 0).any() or pairs[1].max() >= block.size):
                 raise ValueError(f"{block.kind} pair index is missing or malformed")  # (an empty slot ends probes)
-            if any(" " not in gram for gram in block.grams[len(block.lookup):]):
-                raise ValueError(f"{block.kind} vocabulary does not list its unigrams first")
     if engine.gazetteer is not None and engine.gazetteer.table.shape[1] != outputs:
         raise ValueError("gazetteer table does not match the heads")
 
