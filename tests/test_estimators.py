@@ -50,3 +50,42 @@ def test_headline_features_follow_the_transformer_contract():
     with pytest.raises(ValueError, match="1-d"):
         features.transform(np.array([TEXTS]))
     assert features.__sklearn_tags__().input_tags.string
+
+
+def _blobs():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    centres = np.array([[0.0, 0.0], [3.0, 0.0], [0.0, 3.0]])
+    sizes = [120, 40, 10]  # unequal classes, so that the weights matter
+    X = np.vstack([rng.normal(c, 1.2, size=(n, 2)) for c, n in zip(centres, sizes)])
+    y = np.repeat(np.array(["big", "mid", "rare"]), sizes)
+    return X, y
+
+
+def test_balance_power_tempers_class_weights_between_none_and_full_balance():
+    import numpy as np
+
+    X, y = _blobs()
+    share = {}
+    for power in (0.0, 0.5, 1.0):
+        predicted = HeadlineClassifier(balance_power=power).fit(X, y).predict(X)
+        share[power] = float(np.mean(predicted == "rare"))
+    assert share[0.0] < share[0.5] < share[1.0]  # more weight on the rare class, more of it predicted
+    unweighted = HeadlineClassifier(class_weight=None).fit(X, y)
+    assert np.allclose(HeadlineClassifier(balance_power=0.0).fit(X, y).coef_, unweighted.coef_)
+
+
+def test_class_weight_by_label_reaches_the_calibrated_linear_model():
+    import numpy as np
+    import pytest
+
+    X, y = _blobs()
+    # scikit-learn's calibrator fits on class indices; a dict keyed by label must still apply
+    heavy = HeadlineClassifier(class_weight={"rare": 20.0}).fit(X, y)
+    plain = HeadlineClassifier(class_weight=None).fit(X, y)
+    assert np.mean(heavy.predict(X) == "rare") > np.mean(plain.predict(X) == "rare")
+    with pytest.raises(ValueError, match="balance_power"):
+        HeadlineClassifier(balance_power=2.0).fit(X, y)
+    with pytest.raises(ValueError, match="class_weight"):
+        HeadlineClassifier(class_weight="even").fit(X, y)

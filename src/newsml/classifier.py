@@ -15,6 +15,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.multioutput import MultiOutputClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -34,23 +35,44 @@ class HeadlineClassifier(ClassifierMixin, BaseEstimator):
     inverse temperature for its decision values on out-of-fold decision values (scikit-learn's
     ``CalibratedClassifierCV(method="temperature", ensemble=False)``; Guo et al. 2017): one parameter
     cannot overfit, it never changes which label wins, and predicting costs one dot product.
+    ``class_weight`` is scikit-learn's: None, a dict from label to weight, or ``"balanced"``, which
+    weights each class by ``(n_samples / (n_classes * n_in_class)) ** balance_power``. A power of 1
+    is scikit-learn's full balancing, 0 none; the default 0.5 (square-root balancing) keeps small
+    classes visible without making a no-cue headline lean to the rarest ones: fully balanced, a headline
+    with no place in it leaned to Global and US (see the README's "Class weights").
     ``class_prior_`` is the mean predicted distribution on the training data: the prior the scores
     assume, which :mod:`newsml.priors` replaces with a feed's own.
     """
 
-    def __init__(self, loss: str = "squared", alpha: float = 1.0, class_weight: str | None = "balanced",
-                 calibration_folds: int = 5, random_state: int = 0):
+    def __init__(self, loss: str = "squared", alpha: float = 1.0, class_weight: str | dict | None = "balanced",
+                 balance_power: float = 0.5, calibration_folds: int = 5, random_state: int = 0):
         self.loss = loss
         self.alpha = alpha
         self.class_weight = class_weight
+        self.balance_power = balance_power
         self.calibration_folds = calibration_folds
         self.random_state = random_state
 
-    def _linear_model(self):
+    def _class_weights(self, y: np.ndarray) -> dict[int, float] | None:
+        """Weights by class index: the linear model is fitted on indices into ``classes_`` (so are the
+        calibrator's inner fits), so a weight keyed by label would not reach it."""
+        if self.class_weight is None:
+            return None
+        if isinstance(self.class_weight, str):
+            if self.class_weight != "balanced":
+                raise ValueError(f"class_weight must be 'balanced', a dict or None, not {self.class_weight!r}")
+            if not 0 <= self.balance_power <= 1:
+                raise ValueError(f"balance_power must be between 0 and 1, got {self.balance_power!r}")
+            weights = compute_class_weight("balanced", classes=self.classes_, y=y) ** self.balance_power
+        else:
+            weights = [self.class_weight.get(label, 1.0) for label in self.classes_.tolist()]
+        return {index: float(weight) for index, weight in enumerate(weights)}
+
+    def _linear_model(self, class_weight: dict[int, float] | None):
         if self.loss == "squared":
-            return RidgeClassifier(alpha=self.alpha, class_weight=self.class_weight)
+            return RidgeClassifier(alpha=self.alpha, class_weight=class_weight)
         if self.loss == "hinge":
-            return LinearSVC(C=1.0 / (2.0 * self.alpha), class_weight=self.class_weight,
+            return LinearSVC(C=1.0 / (2.0 * self.alpha), class_weight=class_weight,
                              random_state=self.random_state)
         raise ValueError(f"loss must be 'squared' or 'hinge', not {self.loss!r}")
 
@@ -61,15 +83,16 @@ class HeadlineClassifier(ClassifierMixin, BaseEstimator):
         if len(self.classes_) < 2:
             raise ValueError(f"HeadlineClassifier needs examples of at least 2 classes; got 1 class "
                              f"({self.classes_[0]!r})")
-        linear = self._linear_model()
+        linear = self._linear_model(self._class_weights(y))
+        indices = np.searchsorted(self.classes_, y)
         folds = min(self.calibration_folds, int(counts.min()))
         if folds >= 2:
             splitter = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
             calibrated = CalibratedClassifierCV(linear, method="temperature", cv=splitter, ensemble=False)
-            fitted = calibrated.fit(X, y).calibrated_classifiers_[0]
+            fitted = calibrated.fit(X, indices).calibrated_classifiers_[0]
             linear, self.inverse_temperature_ = fitted.estimator, float(fitted.calibrators[0].beta_)
         else:  # a class with a single example: nothing to calibrate on
-            linear, self.inverse_temperature_ = linear.fit(X, y), 1.0
+            linear, self.inverse_temperature_ = linear.fit(X, indices), 1.0
         self.coef_ = np.ascontiguousarray(np.atleast_2d(linear.coef_), dtype=np.float64)
         self.intercept_ = np.ascontiguousarray(np.atleast_1d(linear.intercept_), dtype=np.float64)
         self.class_prior_ = self.predict_proba(X).mean(axis=0)
