@@ -292,6 +292,14 @@ def test_word_names_need_an_informative_capital(gazetteer):
     assert regions_found(gazetteer, "POLICE IN NICE ARREST SUSPECT") == set()  # no case at all
 
 
+def test_frequent_names_that_are_no_english_word_need_only_a_capital(gazetteer):
+    # "Texas" is as frequent as many words, but the dictionary knows it only as a name
+    assert regions_found(gazetteer, "Texas floods kill 20 at summer camp") == {US}
+    assert regions_found(gazetteer, "Texas Governor Signs Bathroom Bill") == {US}  # Title Case
+    assert regions_found(gazetteer, "Ohio votes to legalise recreational cannabis") == {US}
+    assert regions_found(gazetteer, "Coast Guard Rescues Four Fishermen") == set()  # a word stays a word
+
+
 def test_caseless_headlines_fall_back_to_any_case(gazetteer):
     for headline in ("PUTIN MEETS XI IN BEIJING", "putin meets xi in beijing"):
         assert regions_found(gazetteer, headline) == {EU, AP}

