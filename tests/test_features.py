@@ -110,3 +110,20 @@ def test_packed_lists_round_trip_and_refuse_the_separator():
         assert unpack(pack(strings)) == strings
     with pytest.raises(ValueError, match="cannot pack"):
         pack(["fine", f"not{PACK_SEPARATOR}fine"])
+
+
+def test_first_region_feature_is_the_first_place_named():
+    from newsml.gazetteer import Hit
+    from newsml.ngrams import GAZETTEER_FEATURES, gazetteer_units
+
+    def names(hits):
+        return [GAZETTEER_FEATURES[i] for i in gazetteer_units(hits)]
+
+    firm = Hit("Instagram", "company", ("US",), 0, 1)
+    country = Hit("Iran", "country", ("Middle East",), 4, 5)
+    person = Hit("Biden", "person", ("US",), 0, 1)
+    # where a place is named, "first" is the first place: the event happened there, not at the firm
+    assert "first=Middle East" in names([firm, country]) and "first=US" not in names([firm, country])
+    # with no place, the first name of any kind stands in
+    assert "first=US" in names([person])
+    assert names([firm, country]).count("mixed") == 1

@@ -36,8 +36,9 @@ from .preprocess import pack, unpack
 if TYPE_CHECKING:
     from .model import NewsModel
 
-FORMAT = 5
-"""Bumped whenever the files change shape; a model of another format is refused with a clear message."""
+FORMAT = 6
+"""Bumped whenever the files change shape or a feature changes meaning (6: the gazetteer's "first"
+feature is the first place named); a model of another format is refused with a clear message."""
 CARD = "card.json"
 SPEC = "model.json"
 _SOURCE_TREE = Path(__file__).resolve().parents[2]

@@ -58,9 +58,13 @@ GAZETTEER_FEATURES: tuple[str, ...] = (
     *(f"{kind}={r}" for kind in KINDS for r in REGIONS), *(f"ambiguous={r}" for r in REGIONS),
     "none", "mixed",
 )
-"""The gazetteer block's features: regions named, by kind of name, the first region named, the candidate
-regions of names left ambiguous, and whether none or several regions are named. Names themselves are
-left to the word features; region-level features let the model generalise to places it never saw."""
+"""The gazetteer block's features: regions named, by kind of name, the first region named (the first
+place's, if a place is named: "Instagram pranksters held in Iran" happened where Iran is, not where the
+firm is), the candidate regions of names left ambiguous, and whether none or several regions are named.
+Names themselves are left to the word features; region-level features let the model generalise to
+places it never saw."""
+PLACE_KINDS = frozenset({"country", "demonym", "capital", "city", "subdivision", "region"})
+"""Kinds of name that say where something is, as opposed to who (people, parties, firms, clubs...)."""
 _GAZETTEER_INDEX = {name: i for i, name in enumerate(GAZETTEER_FEATURES)}
 _FIRST = {r: _GAZETTEER_INDEX[f"first={r}"] for r in REGIONS}
 _HIT = {(kind, r): (_GAZETTEER_INDEX[f"any={r}"], _GAZETTEER_INDEX[f"{kind}={r}"])
@@ -90,15 +94,18 @@ _ONE_NAME: dict[tuple[str, tuple[str, ...]], list[int]] = {}
 def _units(hits: list[Hit]) -> list[int]:
     ids: list[int] = []
     regions: set[str] = set()
-    first = None
+    first = first_place = None
     for hit in hits:
         if len(hit.regions) == 1:
             region = hit.regions[0]
             ids.extend(_HIT[hit.kind, region])
             regions.add(region)
             first = first or region
+            if first_place is None and hit.kind in PLACE_KINDS:
+                first_place = region
         else:
             ids.extend(_AMBIGUOUS[r] for r in hit.regions)
+    first = first_place or first
     if first is not None:
         ids.append(_FIRST[first])
     if len(regions) > 1:

@@ -20,6 +20,7 @@ from .model import NewsModel
 from .io import DataError, RowReader, headline_column, row_headline
 from .modelfile import check_model_target, file_sha256, save_model
 from .gazetteer import build_gazetteer
+from .ngrams import PLACE_KINDS
 from .preprocess import tokenize, words
 from .taxonomy import HEADS, TAXONOMY_VERSION, check_label
 
@@ -203,9 +204,6 @@ def cross_validate(data: LabelledData, folds: int = 5, seed: int = 0,
                                     "accuracy": round(float(correct.mean()), 4) if no_place.any() else None,
                                     "reliability": reliability(confidence["region"][no_place], correct)}
     return {"folds": folds, "metrics": report, "predicted": predicted}
-
-
-PLACE_KINDS = ("country", "demonym", "capital", "city", "subdivision", "region")
 
 
 def names_a_place(headlines: Sequence[str]) -> np.ndarray:
