@@ -41,6 +41,9 @@ KINDS: tuple[str, ...] = (
     "party", "club", "company", "group", "event", "currency",
 )
 
+PLACE_KINDS = frozenset({"country", "demonym", "capital", "city", "subdivision", "region"})
+"""Kinds of name that say where something is, as opposed to who (people, parties, firms, clubs...)."""
+
 CASE_RULES: tuple[str, ...] = ("any", "cap", "exact", "word", "exact-word", "ignore-case")
 """How a name must be written to count, in a headline that has case information:
 

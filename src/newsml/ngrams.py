@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from .gazetteer import KINDS, Gazetteer, Hit
+from .gazetteer import KINDS, PLACE_KINDS, Gazetteer, Hit
 from .preprocess import stem
 from .taxonomy import REGIONS
 
@@ -63,8 +63,6 @@ place's, if a place is named: "Instagram pranksters held in Iran" happened where
 firm is), the candidate regions of names left ambiguous, and whether none or several regions are named.
 Names themselves are left to the word features; region-level features let the model generalise to
 places it never saw."""
-PLACE_KINDS = frozenset({"country", "demonym", "capital", "city", "subdivision", "region"})
-"""Kinds of name that say where something is, as opposed to who (people, parties, firms, clubs...)."""
 _GAZETTEER_INDEX = {name: i for i, name in enumerate(GAZETTEER_FEATURES)}
 _FIRST = {r: _GAZETTEER_INDEX[f"first={r}"] for r in REGIONS}
 _HIT = {(kind, r): (_GAZETTEER_INDEX[f"any={r}"], _GAZETTEER_INDEX[f"{kind}={r}"])

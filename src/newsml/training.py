@@ -19,8 +19,7 @@ from .classifier import build_pipeline, compile_model
 from .model import NewsModel
 from .io import DataError, RowReader, headline_column, row_headline
 from .modelfile import check_model_target, file_sha256, save_model
-from .gazetteer import build_gazetteer
-from .ngrams import PLACE_KINDS
+from .gazetteer import PLACE_KINDS, build_gazetteer
 from .preprocess import tokenize, words
 from .taxonomy import HEADS, TAXONOMY_VERSION, check_label
 
