@@ -305,10 +305,13 @@ def test_surnames_alone_stand_for_unambiguous_people():
     facts = parse_facts("Cyril Ramaphosa\tperson\tAfrica\tcap\nJohnny Depp\tperson\tUS\tcap\n"
                         "Robert Maxwell\tperson\tEurope\tcap\nGhislaine Maxwell\tperson\tUS\tcap\n"
                         "Boris Johnson\tperson\tEurope\tcap\nTaylor Swift\tperson\tUS\tcap\n"
-                        "Ken Griffey Jr\tperson\tUS\tcap\nRafael Nadal\tperson\tEurope\tcap\n")
+                        "Ken Griffey Jr\tperson\tUS\tcap\nRafael Nadal\tperson\tEurope\tcap\n"
+                        "Billy Joel\tperson\tUS\tcap\nJoel Embiid\tperson\tUS\tcap\n"
+                        "Britney Spears\tperson\tUS\tcap\n")
     records = _surname_records(facts, taken={"nadal"})
-    # two regions (Maxwell), a common name (Johnson), a word (Swift), a key already taken (Nadal): no
-    assert sorted(records) == ["depp", "griffey", "ramaphosa"]  # "Jr" is no surname
+    # two regions (Maxwell), a common name (Johnson), a word (Swift) or its plural (Spears), a key already
+    # taken (Nadal), somebody's first name (Joel): no
+    assert sorted(records) == ["depp", "embiid", "griffey", "ramaphosa"]  # "Jr" is no surname
     assert records["depp"][0][:3] == ("Depp", "person", (US,))
 
 

@@ -586,16 +586,20 @@ def _surname_records(facts: Sequence[Fact], taken: set[str]) -> dict[str, list[R
     "Ramaphosa sacks minister").
 
     A surname qualifies only if it is unambiguous: every person of the facts with that surname has the
-    same single region, no other name has it as its key (``taken``), it is no English word, and it is
-    rarer than ``SURNAME_MAX_ZIPF``. It must be capitalised, like the ``cap`` names.
+    same single region, no other name has it as its key (``taken``), nobody in the facts has it as a
+    first name ("Joel", "Omar"), it is no English word nor the plural of one ("Spears", "Meadows"), and it
+    is rarer than ``SURNAME_MAX_ZIPF``. It must be capitalised, like the ``cap`` names.
     """
     from wordfreq import zipf_frequency
 
     regions_of: dict[str, set[tuple[str, ...]]] = {}
+    first_names: set[str] = set()
     for fact in facts:
         if fact.kind != "person":
             continue
         forms = [form for form in name_tokens(fact.name) if form.lower() not in SURNAME_SUFFIXES]
+        if len(forms) >= 2:
+            first_names.add(forms[0].lower())
         if len(forms) >= 2 and forms[-1][:1].isupper() and forms[-1].isalpha() and len(forms[-1]) >= 4:
             regions_of.setdefault(forms[-1], set()).add(fact.regions)
     dictionary = _dictionary()
@@ -603,7 +607,8 @@ def _surname_records(facts: Sequence[Fact], taken: set[str]) -> dict[str, list[R
     for surname, region_sets in sorted(regions_of.items()):
         key = surname.lower()
         if (len(region_sets) == 1 and len(next(iter(region_sets))) == 1 and key not in taken
-                and key not in dictionary and zipf_frequency(key, "en") < SURNAME_MAX_ZIPF):
+                and key not in first_names and key not in dictionary and key.removesuffix("s") not in dictionary
+                and zipf_frequency(key, "en") < SURNAME_MAX_ZIPF):
             records[key] = [name_record(surname, "person", next(iter(region_sets)), CAP)[1]]
     return records
 
