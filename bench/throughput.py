@@ -1,13 +1,15 @@
 """Labelling throughput: ``newsml label`` end to end vs bare ``model.predict`` vs a plain TF-IDF + LinearSVC.
 
-    python bench/throughput.py [--rows 1000000] [--jobs 2] [--model models/newsml]
+    python bench/throughput.py [--rows 1000000] [--jobs 2] [--model models/newsml] [--previous DIR]
 
 Makes a CSV of headlines by recombining corpus headlines (first half of one, second half of another),
 then, in one run: the CLI end to end (process start to exit, output written), the shipped model's
 ``predict`` and ``predict_proba`` over the same list in memory (one process, one core), one headline at
 a time, and scikit-learn's ``TfidfVectorizer`` + ``LinearSVC`` (one head) predicting the same list.
 Also the start-up cost (labelling a 16-line file end to end) and ``load_model`` time. Peak RSS is
-summed over the CLI's process tree. Prints a table; asserts nothing.
+summed over the CLI's process tree. With ``--previous`` (another model directory, e.g. the last release's),
+the two models' ``predict_proba`` and ``load_model`` are timed in turns in this one process, so that a
+drift of the machine's speed cannot pass for a change of the model's. Prints a table; asserts nothing.
 """
 from __future__ import annotations
 
@@ -72,6 +74,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--model", default=None, help="model directory (default: the shipped model)")
+    parser.add_argument("--previous", default=None, help="another model directory to compare with, in turns")
     args = parser.parse_args()
 
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -144,7 +147,32 @@ def main() -> int:
           f"(min {min(startup):.2f} s)")
     print(f"one headline at a time: model.predict(headline) {single_ms:.3f} ms (mean of {len(singles):,})")
     print(f"load_model of the default model: median of 5 {statistics.median(loads):.3f} s")
+    if args.previous:
+        compare_in_turns({"shipped": args.model or str(bundled_path("newsml")), "previous": args.previous},
+                         headlines[:200_000])
     return 0
+
+
+def compare_in_turns(directories: dict[str, str], headlines: list[str], rounds: int = 2) -> None:
+    """predict_proba speed and median load time of each model, measured in turns (ABAB) in one process."""
+    from newsml.modelfile import load_model_file
+
+    speeds: dict[str, list[float]] = {name: [] for name in directories}
+    loads: dict[str, list[float]] = {name: [] for name in directories}
+    for _ in range(rounds):
+        for name, directory in directories.items():
+            for _ in range(3):
+                started = time.perf_counter()
+                model = load_model_file(directory)
+                loads[name].append(time.perf_counter() - started)
+            model.predict_proba(headlines[:20_000])
+            started = time.perf_counter()
+            model.predict_proba(headlines)
+            speeds[name].append(len(headlines) / (time.perf_counter() - started))
+    print(f"\nin turns, {len(headlines):,} headlines, {rounds} rounds:")
+    for name in directories:
+        print(f"  {name:9} predict_proba " + ", ".join(f"{v:,.0f}" for v in speeds[name])
+              + f" headlines/s; load_model median {statistics.median(loads[name]):.3f} s")
 
 
 if __name__ == "__main__":
