@@ -598,18 +598,21 @@ def _surname_records(facts: Sequence[Fact], taken: set[str]) -> dict[str, list[R
         if fact.kind != "person":
             continue
         forms = [form for form in name_tokens(fact.name) if form.lower() not in SURNAME_SUFFIXES]
-        if len(forms) >= 2:
-            first_names.add(forms[0].lower())
-        if len(forms) >= 2 and forms[-1][:1].isupper() and forms[-1].isalpha() and len(forms[-1]) >= 4:
-            regions_of.setdefault(forms[-1], set()).add(fact.regions)
+        if len(forms) < 2:
+            continue
+        first_names.add(forms[0].lower())
+        surname = forms[-1]
+        if surname[:1].isupper() and surname.isalpha() and len(surname) >= 4:
+            regions_of.setdefault(surname, set()).add(fact.regions)
     dictionary = _dictionary()
     records: dict[str, list[Record]] = {}
     for surname, region_sets in sorted(regions_of.items()):
         key = surname.lower()
-        if (len(region_sets) == 1 and len(next(iter(region_sets))) == 1 and key not in taken
-                and key not in first_names and key not in dictionary and key.removesuffix("s") not in dictionary
+        regions = next(iter(region_sets))
+        if (len(region_sets) == 1 and len(regions) == 1 and key not in taken and key not in first_names
+                and key not in dictionary and key.removesuffix("s") not in dictionary
                 and zipf_frequency(key, "en") < SURNAME_MAX_ZIPF):
-            records[key] = [name_record(surname, "person", next(iter(region_sets)), CAP)[1]]
+            records[key] = [name_record(surname, "person", regions, CAP)[1]]
     return records
 
 
