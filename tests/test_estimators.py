@@ -1,6 +1,12 @@
 """HeadlineFeatures and HeadlineClassifier keep scikit-learn's estimator contract."""
 from __future__ import annotations
 
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from newsml.classifier import HeadlineClassifier
@@ -29,13 +35,6 @@ TEXTS = ["Kenya's parliament passes finance bill", "Fed holds rates steady as in
 
 
 def test_headline_features_follow_the_transformer_contract():
-    import pickle
-
-    import numpy as np
-    import pytest
-    from sklearn.base import clone
-    from sklearn.exceptions import NotFittedError
-
     features = HeadlineFeatures(char_weight=0.5)
     assert clone(features).get_params() == features.get_params()
     assert features.set_params(word_weight=2.0) is features and features.word_weight == 2.0
@@ -53,8 +52,6 @@ def test_headline_features_follow_the_transformer_contract():
 
 
 def _blobs():
-    import numpy as np
-
     rng = np.random.default_rng(0)
     centres = np.array([[0.0, 0.0], [3.0, 0.0], [0.0, 3.0]])
     sizes = [120, 40, 10]  # unequal classes, so that the weights matter
@@ -64,8 +61,6 @@ def _blobs():
 
 
 def test_balance_power_tempers_class_weights_between_none_and_full_balance():
-    import numpy as np
-
     X, y = _blobs()
     share = {}
     for power in (0.0, 0.5, 1.0):
@@ -77,9 +72,6 @@ def test_balance_power_tempers_class_weights_between_none_and_full_balance():
 
 
 def test_class_weight_by_label_reaches_the_calibrated_linear_model():
-    import numpy as np
-    import pytest
-
     X, y = _blobs()
     # scikit-learn's calibrator fits on class indices; a dict keyed by label must still apply
     heavy = HeadlineClassifier(class_weight={"rare": 20.0}).fit(X, y)
